@@ -1,0 +1,108 @@
+#include "cli.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace mdguard {
+namespace {
+
+constexpr const char* kExitHelp =
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  examine: a path holds no md superblock\n"
+    "  2  usage error, or a command this version does not have yet\n"
+    "  3  a superblock with a bad checksum, or one the kernel would refuse\n"
+    "  4  a path could not be opened or read\n";
+
+int not_built(const char* name, const std::vector<std::string>& args) {
+  bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
+              std::find(args.begin(), args.end(), "-h") != args.end();
+  std::fprintf(help ? stdout : stderr,
+               "mdguard %s: not built yet in mdguard %s. Nothing was done.\n", name,
+               MDGUARD_VERSION);
+  return kExitUsage;
+}
+
+int cmd_assemble(const std::vector<std::string>& a) { return not_built("assemble", a); }
+int cmd_check(const std::vector<std::string>& a) { return not_built("check", a); }
+int cmd_plan(const std::vector<std::string>& a) { return not_built("plan", a); }
+
+int cmd_version(const std::vector<std::string>&) {
+  std::printf("mdguard %s\n", MDGUARD_VERSION);
+  return kExitOk;
+}
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "Usage: mdguard COMMAND [OPTIONS]\n\n"
+               "Guards Linux software-RAID boot disks: reads md superblocks, assembles\n"
+               "arrays at early boot, refusing to boot half an array.\n\nCommands:\n");
+  for (const Command& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nRun `mdguard COMMAND --help` for its options.\n\n%s", kExitHelp);
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"examine", "read md superblocks on devices, partitions or image files", cmd_examine},
+      {"assemble", "assemble arrays at early boot, refusing half arrays (not built yet)",
+       cmd_assemble},
+      {"check", "will this machine boot, from either disk? (not built yet)", cmd_check},
+      {"plan", "check disks and lay out a migration to RAID-1 (not built yet)", cmd_plan},
+      {"version", "print the version", cmd_version},
+  };
+  return table;
+}
+
+std::string suggest_command(const std::string& typo) {
+  std::string best;
+  size_t best_distance = 3;  // farther than two edits is not a typo
+  for (const Command& c : commands()) {
+    std::string name = c.name;
+    size_t d = edit_distance(typo, name);
+    if (name.rfind(typo, 0) == 0 && !typo.empty()) d = std::min<size_t>(d, 1);
+    if (d < best_distance) best_distance = d, best = name;
+  }
+  return best;
+}
+
+int run_cli(int argc, char** argv) {
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  if (args.empty()) {
+    usage(stderr);
+    return kExitUsage;
+  }
+  const std::string& name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(stdout);
+    return kExitOk;
+  }
+  if (name == "--version") return cmd_version({});
+  for (const Command& c : commands())
+    if (name == c.name) return c.run({args.begin() + 1, args.end()});
+
+  std::fprintf(stderr, "mdguard: '%s' is not a command.", name.c_str());
+  std::string guess = suggest_command(name);
+  if (!guess.empty()) std::fprintf(stderr, " Did you mean '%s'?", guess.c_str());
+  std::fprintf(stderr, "\nRun `mdguard --help` for the list.\n");
+  return kExitUsage;
+}
+
+}  // namespace mdguard
