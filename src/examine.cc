@@ -21,32 +21,62 @@ DeviceReport probe_report(const BlockDevice& dev) {
 
 }  // namespace
 
-PathReports examine_path(const std::string& path) {
-  auto opened = open_block_device(path);
-  if (!opened) {
-    DeviceReport r;
-    r.name = path;
-    r.error = opened.error();
-    return {r};
-  }
-  std::shared_ptr<const BlockDevice> disk = std::move(*opened);
-  std::vector<DeviceReport> reports{probe_report(*disk)};
+namespace {
 
+// "disk.img:5" names partition 5 of disk.img, unless a file by that very
+// name exists.
+std::optional<std::pair<std::string, unsigned>> split_partition_name(const std::string& path) {
+  auto colon = path.rfind(':');
+  if (colon == std::string::npos || colon + 1 == path.size() || colon + 4 < path.size())
+    return std::nullopt;
+  unsigned n = 0;
+  for (char c : path.substr(colon + 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  return std::make_pair(path.substr(0, colon), n);
+}
+
+DeviceReport failed(const std::string& name, Error e) {
+  DeviceReport r;
+  r.name = name;
+  r.error = std::move(e);
+  return r;
+}
+
+PathReports examine_opened(std::shared_ptr<const BlockDevice> disk, std::optional<unsigned> only) {
+  PathReports reports{probe_report(*disk)};
   auto table = read_partition_table(*disk);
   if (!table) {
     reports.front().error = table.error();
     return reports;
   }
-  if (table->scheme == PartitionScheme::none) return reports;
   for (const Partition& p : table->partitions) {
-    if (p.extended) continue;
-    auto part = slice_device(disk, path + ":" + std::to_string(p.number), p.start, p.size);
+    if (p.extended || (only && p.number != *only)) continue;
+    auto part =
+        slice_device(disk, disk->name() + ":" + std::to_string(p.number), p.start, p.size);
     DeviceReport pr = probe_report(*part);
     pr.partition = p;
     reports.push_back(std::move(pr));
   }
-  reports.front().table = std::move(*table);
+  if (table->scheme != PartitionScheme::none) reports.front().table = std::move(*table);
   return reports;
+}
+
+}  // namespace
+
+PathReports examine_path(const std::string& path) {
+  auto opened = open_block_device(path);
+  if (opened) return examine_opened(std::move(*opened), std::nullopt);
+  auto part = split_partition_name(path);
+  if (!part) return {failed(path, opened.error())};
+  auto disk = open_block_device(part->first);
+  if (!disk) return {failed(path, opened.error())};
+  PathReports reports = examine_opened(std::move(*disk), part->second);
+  if (reports.size() < 2)
+    return {failed(path, make_error("no-partition", part->first + " has no partition " +
+                                                        std::to_string(part->second)))};
+  return {reports.back()};
 }
 
 Verdict verdict(const DeviceReport& r) {

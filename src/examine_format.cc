@@ -63,15 +63,17 @@ std::string jedec_brief(long long bytes) {
 // Array size as mdadm's export_examine_super1 computes it, quirks kept:
 // only for levels above 0, from the per-device size and the level's data disks.
 std::string export_array_size(const Superblock& sb) {
+  // mdadm's int arithmetic on an unsigned field, done in unsigned and
+  // converted, so a hostile raid_disks cannot overflow.
+  auto minus = [&](uint32_t k) { return static_cast<int32_t>(sb.raid_disks - k); };
   long long data_disks = 0, denominator = 1;
-  auto rd = static_cast<int32_t>(sb.raid_disks);
   switch (sb.level) {
     case 1: data_disks = 1; break;
     case 4:
-    case 5: data_disks = rd - 1; break;
-    case 6: data_disks = rd - 2; break;
+    case 5: data_disks = minus(1); break;
+    case 6: data_disks = minus(2); break;
     case 10:
-      data_disks = rd;
+      data_disks = minus(0);
       denominator = (sb.layout & 255) * ((sb.layout >> 8) & 255);
       break;
     default: return {};

@@ -1,0 +1,39 @@
+// Feeds arbitrary bytes to the superblock readers twice: as a whole device
+// (every location probed, as examine does) and as the block at each location,
+// then formats whatever was read, as every output mode would.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "block_device.h"
+#include "examine.h"
+#include "probe.h"
+
+using namespace mdguard;
+
+namespace {
+
+void format_all(const Superblock& sb) {
+  (void)format_export(sb);
+  (void)sb.array_state();
+  (void)sb.role();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Bytes bytes(data, size);
+  if (auto sb = parse_super0(bytes, 0)) format_all(*sb);
+  for (Metadata m : {Metadata::v1_0, Metadata::v1_1, Metadata::v1_2})
+    if (auto sb = parse_super1(bytes, 4096, m)) format_all(*sb);
+
+  auto dev = memory_device("fuzz", std::vector<uint8_t>(data, data + size));
+  DeviceReport report;
+  report.name = dev->name();
+  report.size = dev->size();
+  if (auto probed = probe_superblocks(*dev)) report.probe = std::move(*probed);
+  for (const auto& sb : report.probe.found) format_all(sb);
+  (void)format_human(report);
+  (void)to_json(report).dump();
+  return 0;
+}
