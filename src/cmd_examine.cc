@@ -16,7 +16,8 @@ constexpr const char* kUsage =
     "Reads the md superblocks on each PATH (a block device or an image file) at all\n"
     "four places (0.90, 1.0, 1.1, 1.2), checks magic, version, offset and checksum as\n"
     "the kernel does, and when PATH holds an MBR or GPT partition table, examines each\n"
-    "partition too, named PATH:N. Opens everything read-only; writes nothing.\n";
+    "partition too, named PATH:N (--export describes PATH alone, as udev expects;\n"
+    "name a partition as PATH:N). Opens everything read-only; writes nothing.\n";
 
 const Superblock* exported(const ProbeResult& p) {
   if (p.chosen) return &p.found[*p.chosen];
@@ -103,7 +104,8 @@ int cmd_examine(const std::vector<std::string>& args) {
   }
   std::vector<PathReports> reports;
   for (const auto& path : vm["path"].as<std::vector<std::string>>())
-    reports.push_back(examine_path(path));
+    // udev runs --export on whole disks too: it must describe the disk alone.
+    reports.push_back(examine_path(path, !vm.count("export")));
   print(reports, vm.count("export") > 0, vm.count("json") > 0);
   return examine_exit_status(reports);
 }

@@ -65,9 +65,12 @@ PathReports examine_opened(std::shared_ptr<const BlockDevice> disk, std::optiona
 
 }  // namespace
 
-PathReports examine_path(const std::string& path) {
+PathReports examine_path(const std::string& path, bool partitions) {
   auto opened = open_block_device(path);
-  if (opened) return examine_opened(std::move(*opened), std::nullopt);
+  if (opened) {
+    if (!partitions) return {probe_report(**opened)};
+    return examine_opened(std::move(*opened), std::nullopt);
+  }
   auto part = split_partition_name(path);
   if (!part) return {failed(path, opened.error())};
   auto disk = open_block_device(part->first);

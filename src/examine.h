@@ -23,10 +23,11 @@ struct DeviceReport {
   std::optional<Partition> partition;   // set on PATH:N reports
 };
 
-// Reads `path` and, when it holds a partition table, each of its partitions.
-// The first report is the path itself.
+// Reads `path` and, when it holds a partition table and `partitions` is set,
+// each of its partitions. The first report is the path itself. "PATH:N" reads
+// only partition N of PATH (unless a file of that very name exists).
 using PathReports = std::vector<DeviceReport>;
-PathReports examine_path(const std::string& path);
+PathReports examine_path(const std::string& path, bool partitions = true);
 
 // The verdict on one report, from best to worst.
 enum class Verdict { ok, none, bad, io_error };

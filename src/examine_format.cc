@@ -203,7 +203,7 @@ std::string partition_text(const Partition& p) {
 
 std::string format_human(const DeviceReport& r) {
   std::string out = r.name + ":";
-  if (r.error) return out + " " + r.error->message + "\n";
+  if (r.error) return r.error->message + "\n";  // the message names the device
   out += " " + size_text(r.size);
   if (r.partition) out += ", " + partition_text(*r.partition);
   if (r.table) out += ", " + table_text(*r.table);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The second README command: sets everything up and runs every test.
+#   unit tests (ASan+UBSan, CTest) -> static musl binary and its checks ->
+#   examine --export against real mdadm output on every fixture ->
+#   libFuzzer targets for a bounded time -> QEMU boots under a real kernel.
+# MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+passed=0 failed=0 failures=()
+step() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1)); echo "--- ok: $name"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "--- FAILED: $name"
+  fi
+}
+
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+
+step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
+step "static musl build" cmake --workflow --preset static
+step "static binary: fully static, no interpreter, under 1 MB" bash tests/static-binary.sh build/static/mdguard
+step "examine --export matches mdadm on every fixture" bash tests/examine/export-matches-mdadm.sh build/static/mdguard
+step "fuzzers build (clang-14 libFuzzer)" cmake --workflow --preset fuzz
+for f in build/fuzz/fuzz/fuzz_*; do
+  [[ -x $f ]] || continue
+  step "fuzz $(basename "$f")" bash tests/run-fuzzer.sh "$f" "${MDGUARD_FUZZ_SECONDS:-30}"
+done
+for t in tests/vm/scenarios/*.sh; do
+  [[ -f $t ]] || continue
+  step "vm: $(basename "$t" .sh)" bash tests/vm/run-vm.sh --script "$t" --add build/static/mdguard:/bin/mdguard
+done
+
+echo
+((failed)) && printf 'failed: %s\n' "${failures[@]}"
+echo "mdguard: $passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# What an administrator sees from the command line: exit codes as documented
+# in `mdguard --help`, "did you mean", honest answers from unbuilt commands.
+#   tests/cli/exit-codes-and-messages.sh path/to/mdguard
+set -uo pipefail
+bin=$1
+fixtures=$(cd "$(dirname "$0")/../fixtures/superblocks" && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fails=0
+
+expect() {  # expect STATUS PATTERN -- COMMAND...: exit status, and a line of output matching
+  local want=$1 pattern=$2; shift 3
+  local got=0
+  "$@" >"$work/out" 2>&1 || got=$?
+  if [[ $got != "$want" ]] || ! grep -qE -- "$pattern" "$work/out"; then
+    echo "FAIL: $* -> status $got (want $want), output:"; sed 's/^/    /' "$work/out"
+    echo "    (wanted a line matching: $pattern)"
+    fails=$((fails + 1))
+  fi
+}
+
+xz -dc "$fixtures/raid1-1.2-a.img.xz" >"$work/member.img"
+xz -dc "$fixtures/badsum-1.2.img.xz" >"$work/badsum.img"
+xz -dc "$fixtures/mbr-a.img.xz" >"$work/mbr.img"
+truncate -s 1M "$work/blank.img"
+
+expect 2 "Usage: mdguard COMMAND" -- "$bin"
+expect 0 "Exit status:" -- "$bin" --help
+expect 2 "Did you mean 'examine'" -- "$bin" exmaine
+expect 2 "not built yet" -- "$bin" check
+expect 2 "not built yet" -- "$bin" assemble --help
+expect 0 "^mdguard [0-9]" -- "$bin" version
+expect 0 "Usage: mdguard examine" -- "$bin" examine --help
+expect 2 "no PATH given" -- "$bin" examine
+expect 2 "exclude each other" -- "$bin" examine --export --json "$work/member.img"
+expect 2 "unrecognised option|unrecognized option" -- "$bin" examine --frobnicate "$work/member.img"
+expect 0 "Array State +: AA" -- "$bin" examine "$work/member.img"
+expect 0 "^MD_LEVEL=raid1$" -- "$bin" examine --export "$work/member.img"
+expect 0 '"chosen": true' -- "$bin" examine --json "$work/member.img"
+expect 1 "no md superblock" -- "$bin" examine "$work/blank.img"
+expect 1 "no md superblock on" -- "$bin" examine --export "$work/blank.img"
+expect 4 "cannot open: No such file" -- "$bin" examine "$work/nonexistent.img"
+expect 4 "neither a block device nor a regular file" -- "$bin" examine "$work"
+expect 3 "BAD, expected" -- "$bin" examine "$work/badsum.img"
+expect 3 "bad checksum" -- "$bin" examine --export "$work/badsum.img"
+expect 3 "BAD, expected" -- "$bin" examine "$work/member.img" "$work/badsum.img"
+expect 0 "mbr.img:5:.*partition 5" -- "$bin" examine "$work/mbr.img"
+expect 0 "^MD_LEVEL=raid1$" -- "$bin" examine --export "$work/mbr.img:2"
+expect 4 "has no partition 9" -- "$bin" examine "$work/mbr.img:9"
+
+# Read-only: nothing examined may change.
+sum_before=$(cat "$work"/*.img | md5sum)
+"$bin" examine "$work/member.img" "$work/badsum.img" "$work/mbr.img" >/dev/null 2>&1
+[[ $(cat "$work"/*.img | md5sum) == "$sum_before" ]] || { echo "FAIL: an image changed"; fails=$((fails + 1)); }
+
+((fails == 0)) && echo "  cli: all checks passed"
+((fails == 0))

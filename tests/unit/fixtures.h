@@ -1,0 +1,23 @@
+// Access to the committed fixture images (tests/fixtures/superblocks), which
+// real mdadm made inside a QEMU guest (scripts/make-fixtures.sh).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mdguard::testing {
+
+std::string fixture_dir();
+// The decompressed bytes of NAME.xz in the fixture folder.
+std::vector<uint8_t> fixture_bytes(const std::string& name);
+// Decompresses NAME.xz into a scratch folder and returns the file's path.
+std::string fixture_file(const std::string& name);
+
+struct ManifestRow {
+  std::string device;  // raid1-1.2-a.img, or mbr-a.img:2
+  std::string array, role, what, events, array_uuid, device_uuid;
+};
+std::vector<ManifestRow> manifest();
+
+}  // namespace mdguard::testing
