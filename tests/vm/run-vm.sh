@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Boots the Debian kernel under QEMU with a minimal busybox initramfs, the
+# given raw disk images as virtio disks, and one scenario script, then reports
+# the scenario's verdict. Made to test md assembly: "boot N disk images, run
+# one scenario, read the verdict".
+#
+#   tests/vm/run-vm.sh --script SCENARIO.sh [--disk IMG]... [--with-mdadm]
+#       [--add HOSTFILE:GUESTPATH]... [--append "kernel args"]
+#       [--timeout SEC] [--log FILE] [--kernel VMLINUZ] [--smp N]
+#
+# - Disks appear in order as /dev/vda, /dev/vdb, ...; each also carries its
+#   file name (without directory and .img, max 20 bytes) as virtio serial, so
+#   a scenario can say `$(disk NAME)` (see guest-lib.sh) instead of relying
+#   on the order. Images are opened read-write: pass copies when a test must
+#   not change them.
+# - The guest runs /init (init.sh): mounts proc/sys/devtmpfs, loads virtio,
+#   loop and md modules (md-mod raid0 raid1 raid10 raid456 and dependencies,
+#   with no options: start_ro is the kernel default 0, not Debian's 1), runs
+#   `sh /scenario.sh` and powers off. `--append vm.md=0` skips the md modules
+#   (they stay in the initramfs for `modprobe`).
+# - The console (kernel messages and scenario output) goes to --log (default
+#   build/vm-logs/SCENARIO.log); `@@RESULT key=value` lines and the final
+#   `@@EXIT status` line also go to a second serial port captured in
+#   LOG.results, free of interleaved kernel messages. Read them with
+#   tests/vm/lib.sh.
+# - Exit status: the scenario's own (0 = pass), 2 when the guest never
+#   reported one (crash, panic), 124 on timeout (QEMU killed).
+#
+# The part of the initramfs that does not depend on the scenario is cached in
+# build/vm-cache/, keyed by a hash of everything that goes into it; the
+# scenario and --add files go into a second small cpio archive appended to it
+# (the kernel unpacks concatenated archives in order).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+
+disks=() adds=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
+while (($#)); do
+  case $1 in
+    --disk) disks+=("$2"); shift 2 ;;
+    --script) script=$2; shift 2 ;;
+    --append) append="$append $2"; shift 2 ;;
+    --with-mdadm) with_mdadm=1; shift ;;
+    --add) adds+=("$2"); shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --kernel) kernel=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "run-vm: unknown argument $1" >&2; usage ;;
+  esac
+done
+[[ -n $script && -f $script ]] || { echo "run-vm: --script FILE is required" >&2; exit 2; }
+[[ -n $kernel && -f $kernel ]] || { echo "run-vm: no kernel (looked for /boot/vmlinuz-*)" >&2; exit 2; }
+kver=${kernel##*/vmlinuz-}
+[[ -d /lib/modules/$kver ]] || { echo "run-vm: no /lib/modules/$kver" >&2; exit 2; }
+for d in "${disks[@]}"; do [[ -f $d ]] || { echo "run-vm: no disk image $d" >&2; exit 2; }; done
+[[ -n $log ]] || log=$top/build/vm-logs/$(basename "$script" .sh).log
+mkdir -p "$(dirname "$log")"
+
+cache=$top/build/vm-cache
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# Modules: "name kind" for /vm/modules; kind md can be skipped with vm.md=0.
+# loop lets a scenario attach images it got through --add, without --disk.
+modules=("virtio_pci blk" "virtio_blk blk" "loop blk"
+         "md-mod md" "raid0 md" "raid1 md" "raid10 md" "raid456 md")
+
+# ---- base initramfs (cached) ------------------------------------------------
+key=$( {
+  echo "$kver $with_mdadm ${modules[*]}"
+  sha256sum "$here/init.sh" "$here/guest-lib.sh" "$0" "$(command -v busybox)" | cut -d' ' -f1
+  ((with_mdadm)) && sha256sum "$(command -v mdadm)" | cut -d' ' -f1
+  true
+} | sha256sum | cut -c1-16)
+base=$cache/base-$key.cpio
+
+build_base() {
+  local stage=$tmp/base
+  mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,vm,lib/modules/"$kver"}
+  # busybox-static plus one symlink per applet, at the paths busybox names.
+  cp "$(command -v busybox)" "$stage/bin/busybox"
+  local applet
+  for applet in $(busybox --list-full); do
+    [[ -e $stage/$applet ]] || ln -s /bin/busybox "$stage/$applet"
+  done
+  cp "$here/init.sh" "$stage/init"
+  chmod 755 "$stage/init"
+  cp "$here/guest-lib.sh" "$stage/vm/lib.sh"
+
+  # Each module with everything `modprobe --show-depends` says it needs,
+  # dependencies first. Built-in ones show up as "builtin NAME" and need
+  # nothing. depmod then writes a modules.dep for just this subset, so the
+  # guest's busybox modprobe resolves dependencies by itself.
+  local entry name path
+  : >"$stage/vm/modules"
+  for entry in "${modules[@]}"; do
+    name=${entry%% *}
+    while read -r verb path _; do
+      [[ $verb == insmod ]] || continue
+      mkdir -p "$stage$(dirname "$path")"
+      cp "$path" "$stage$path"
+    done < <(modprobe -S "$kver" --show-depends "$name")
+    echo "$entry" >>"$stage/vm/modules"
+  done
+  cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$kver/"
+  depmod -b "$stage" "$kver"
+
+  # mdadm is dynamically linked: copy it with every library ldd lists and
+  # the loader, at their own paths.
+  if ((with_mdadm)); then
+    local lib
+    mkdir -p "$stage/usr/sbin"
+    rm -f "$stage/sbin/mdadm" "$stage/usr/sbin/mdadm"
+    cp "$(command -v mdadm)" "$stage/usr/sbin/mdadm"
+    for lib in $(ldd "$(command -v mdadm)" | grep -o '/[^ ]*'); do
+      mkdir -p "$stage$(dirname "$lib")"
+      cp -L "$lib" "$stage$lib"
+    done
+  fi
+  # newc with root ownership; sorted so the archive is reproducible.
+  (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+     cpio --null -o -H newc -R 0:0 --quiet) >"$tmp/base.cpio"
+  mv "$tmp/base.cpio" "$base"   # atomic: parallel runs may race here
+  rm -rf "$stage"
+}
+[[ -f $base ]] || build_base
+
+# ---- per-run archive: the scenario and --add files --------------------------
+stage=$tmp/run
+mkdir -p "$stage"
+cp "$script" "$stage/scenario.sh"
+for a in "${adds[@]}"; do
+  src=${a%%:*} dst=${a#*:}
+  [[ -f $src && $dst == /* ]] || { echo "run-vm: bad --add $a (want HOSTFILE:/GUEST/PATH)" >&2; exit 2; }
+  mkdir -p "$stage$(dirname "$dst")"
+  cp -p "$src" "$stage$dst"
+done
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+   cpio --null -o -H newc -R 0:0 --quiet) >"$tmp/run.cpio"
+cat "$base" "$tmp/run.cpio" >"$tmp/initrd.cpio"
+
+# ---- boot ---------------------------------------------------------------------
+qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
+      -accel "${VM_ACCEL:-tcg}" -cpu max -m 512 -smp "$smp"
+      -kernel "$kernel" -initrd "$tmp/initrd.cpio"
+      -append "console=ttyS0 panic=-1 rdinit=/init$append"
+      -serial "file:$log" -serial "file:$log.results" -no-reboot)
+i=0
+for d in "${disks[@]}"; do
+  serial=$(basename "$d"); serial=${serial%.img}; serial=${serial:0:20}
+  qemu+=(-drive "file=$d,format=raw,if=none,id=d$i"
+         -device "virtio-blk-pci,drive=d$i,serial=$serial")
+  i=$((i + 1))
+done
+
+start=$EPOCHREALTIME
+rc=0
+timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?
+secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+# Serial ttys turn \n into \r\n.
+sed -i 's/\r$//' "$log" "$log.results"
+
+if ((rc == 124 || rc == 137)); then
+  status=124
+  echo "run-vm: TIMEOUT after ${timeout}s" >&2
+elif ((rc != 0)); then
+  status=2
+  echo "run-vm: qemu exited with $rc" >&2
+elif exit_line=$(grep -a '^@@EXIT ' "$log.results" | tail -n1) && [[ -n $exit_line ]]; then
+  status=${exit_line#@@EXIT }
+else
+  status=2
+  echo "run-vm: the guest reported no exit status (crash or panic?)" >&2
+fi
+grep -a '^@@RESULT ' "$log.results" || true
+printf 'run-vm: %s: status %s, %s s wall, log %s\n' "$(basename "$script")" "$status" "$secs" "$log" >&2
+if [[ $status != 0 ]]; then
+  echo "run-vm: last lines of the console:" >&2
+  tail -n 25 "$log" >&2
+fi
+exit "$status"
