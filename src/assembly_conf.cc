@@ -91,7 +91,6 @@ void assign_free_minors(std::vector<ArrayPlan>& plans, const std::vector<unsigne
     if (p.devname.rfind("/dev/md", 0) == 0 && all_digits(p.devname.substr(7)))
       taken.insert(static_cast<unsigned>(std::stoul(p.devname.substr(7))));
   for (ArrayPlan& p : plans) {
-    if (p.decision == Decision::skip) continue;
     if (!p.devname.empty() && names.insert(p.devname).second) continue;
     unsigned m = 127;
     while (m > 0 && taken.count(m)) --m;

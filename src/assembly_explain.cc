@@ -121,9 +121,12 @@ std::string explain_complete(const ArrayPlan& p) {
 }
 
 std::string explain_known_degraded(const ArrayPlan& p) {
-  return array_label(p) + " starts as it last ran: degraded, slot(s) " +
-         slot_list(p.known_missing) + " recorded missing by its own superblock. Members: " +
-         fresh_list(p) + ". Add a replacement with `mdadm " + p.devname + " --add DEVICE`.";
+  std::string s = array_label(p) + " starts as it last ran: degraded, slot(s) " +
+                  slot_list(p.known_missing) + " recorded missing by its own superblock. " +
+                  "Members: " + fresh_list(p) + ".";
+  std::string stale = members_with(p, MemberState::stale);
+  if (stale != "none") s += " Stale members left out: " + stale + ".";
+  return s + " Add a replacement with `mdadm " + p.devname + " --add DEVICE`.";
 }
 
 std::string explain_wait(const ArrayPlan& p, double seconds_left) {

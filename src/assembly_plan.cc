@@ -142,8 +142,8 @@ bool preferred(const PlanPolicy& p, const Candidate& c) {
 
 class ArrayPlanner {
  public:
-  ArrayPlanner(const PlanInput& in, const Group& group, ArrayPlan& plan)
-      : in_(in), group_(group), plan_(plan) {}
+  ArrayPlanner(const PlanInput& in, const Group& group, const ConfIdentity& id, ArrayPlan& plan)
+      : in_(in), group_(group), id_(id), plan_(plan) {}
 
   void run() {
     if (!admitted()) return;
@@ -159,12 +159,8 @@ class ArrayPlanner {
     const Superblock& sb = group_.front()->sb;
     if (std::find(in_.running.begin(), in_.running.end(), sb.array_uuid) != in_.running.end())
       return skip("already-running", explain_running(plan_));
-    std::vector<std::string> paths;
-    for (const Candidate* c : group_) paths.push_back(c->path);
-    ConfIdentity id = conf_identity(in_.conf, sb, paths, in_.homehost);
-    if (!id.devname.empty()) plan_.devname = id.devname;
-    if (id.ignored) return skip("ignored-in-mdadm-conf", explain_conf_ignored(plan_, id));
-    if (!id.listed) return skip("not-in-mdadm-conf", explain_not_listed(plan_, *in_.conf));
+    if (id_.ignored) return skip("ignored-in-mdadm-conf", explain_conf_ignored(plan_, id_));
+    if (!id_.listed) return skip("not-in-mdadm-conf", explain_not_listed(plan_, *in_.conf));
     return true;
   }
 
@@ -309,6 +305,7 @@ class ArrayPlanner {
 
   const PlanInput& in_;
   const Group& group_;
+  const ConfIdentity& id_;
   ArrayPlan& plan_;
   Group usable_;
   const Candidate* ref_ = nullptr;
@@ -316,7 +313,7 @@ class ArrayPlanner {
   bool split_resolved_ = false;
 };
 
-ArrayPlan plan_header(const Group& g, const PlanInput& in) {
+ArrayPlan plan_header(const Group& g, const PlanInput& in, const ConfIdentity& id) {
   // Describe the array by its freshest superblock.
   const Candidate* best = g.front();
   for (const Candidate* c : g)
@@ -329,8 +326,14 @@ ArrayPlan plan_header(const Group& g, const PlanInput& in) {
   p.level = sb.level;
   p.raid_disks = sb.raid_disks;
   p.foreign = is_foreign(sb, in.homehost);
-  p.devname = default_devname(sb, in.homehost);
+  p.devname = id.devname.empty() ? default_devname(sb, in.homehost) : id.devname;
   return p;
+}
+
+ConfIdentity identity(const Group& g, const PlanInput& in) {
+  std::vector<std::string> paths;
+  for (const Candidate* c : g) paths.push_back(c->path);
+  return conf_identity(in.conf, g.front()->sb, paths, in.homehost);
 }
 
 }  // namespace
@@ -343,13 +346,15 @@ std::vector<ArrayPlan> plan_assembly(const PlanInput& in) {
     if (g.empty()) order.push_back(c.sb.array_uuid);
     g.push_back(&c);
   }
+  // Names first, so that every explanation says the name the array gets.
+  std::vector<ConfIdentity> ids;
   std::vector<ArrayPlan> plans;
   for (const auto& uuid : order) {
-    ArrayPlan plan = plan_header(groups[uuid], in);
-    ArrayPlanner(in, groups[uuid], plan).run();
-    plans.push_back(std::move(plan));
+    ids.push_back(identity(groups[uuid], in));
+    plans.push_back(plan_header(groups[uuid], in, ids.back()));
   }
   assign_free_minors(plans, in.minors_in_use);
+  for (size_t i = 0; i < order.size(); ++i) ArrayPlanner(in, groups[order[i]], ids[i], plans[i]).run();
   return plans;
 }
 

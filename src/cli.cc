@@ -13,7 +13,8 @@ constexpr const char* kExitHelp =
     "  1  examine: a path holds no md superblock\n"
     "  2  usage error, or a command this version does not have yet\n"
     "  3  a superblock with a bad checksum, or one the kernel would refuse\n"
-    "  4  a path could not be opened or read\n";
+    "  4  a path could not be opened or read; the kernel refused to start an array\n"
+    "  5  assemble or guard-root refused: booting on would use half an array\n";
 
 int not_built(const char* name, const std::vector<std::string>& args) {
   bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
@@ -24,7 +25,6 @@ int not_built(const char* name, const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
-int cmd_assemble(const std::vector<std::string>& a) { return not_built("assemble", a); }
 int cmd_check(const std::vector<std::string>& a) { return not_built("check", a); }
 int cmd_plan(const std::vector<std::string>& a) { return not_built("plan", a); }
 
@@ -62,8 +62,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"examine", "read md superblocks on devices, partitions or image files", cmd_examine},
-      {"assemble", "assemble arrays at early boot, refusing half arrays (not built yet)",
-       cmd_assemble},
+      {"assemble", "assemble md arrays, refusing to boot half an array", cmd_assemble},
+      {"guard-root", "refuse a root= that lands on a raw RAID member", cmd_guard_root},
       {"check", "will this machine boot, from either disk? (not built yet)", cmd_check},
       {"plan", "check disks and lay out a migration to RAID-1 (not built yet)", cmd_plan},
       {"version", "print the version", cmd_version},

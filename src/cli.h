@@ -12,7 +12,8 @@ enum Exit : int {
   kExitFinding = 1,      // examine: no superblock; check/plan: an error found
   kExitUsage = 2,        // bad command line, or a command not built yet
   kExitBadSuper = 3,     // a superblock with a bad checksum or that the kernel refuses
-  kExitIoError = 4,      // a path that could not be opened or read
+  kExitIoError = 4,      // a path that could not be opened or read; an array the kernel refused
+  kExitRefused = 5,      // assemble / guard-root refused: booting on would use half an array
 };
 
 struct Command {
@@ -30,5 +31,7 @@ int run_cli(int argc, char** argv);
 
 // Subcommand entry points, one file each.
 int cmd_examine(const std::vector<std::string>& args);
+int cmd_assemble(const std::vector<std::string>& args);
+int cmd_guard_root(const std::vector<std::string>& args);
 
 }  // namespace mdguard

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <utility>
 
 #include "bytes.h"
 
@@ -87,7 +88,6 @@ UuidScan scan_md_uuid(std::string_view s) {
 
 // ---- Keywords and values ----
 
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -108,11 +108,11 @@ std::optional<int> parse_count(std::string_view s) {
   return n;
 }
 
-// mdadm.conf(5) keyword order matters: a prefix takes the first keyword it
+// The order of config.c's keywords[] matters: a prefix takes the first keyword it
 // abbreviates, so "mai" is MAILADDR and MAILFROM needs "mailf".
 constexpr std::string_view kKeywords[] = {
-    "devices", "array",  "mailaddr",    "mailfrom", "program", "create",       "homehost",
-    "homecluster", "auto", "policy", "part-policy", "sysfs", "monitordelay",
+    "devices",     "array", "mailaddr", "mailfrom",    "program", "create",       "homehost",
+    "homecluster", "auto",  "policy",   "part-policy", "sysfs",   "monitordelay",
 };
 
 std::optional<std::string_view> match_keyword(std::string_view word) {
@@ -131,10 +131,10 @@ std::string upper(std::string_view s) {
 // Level names as mdadm's map_name(pers, ...) knows them: exact, case-sensitive.
 std::optional<int> parse_level(std::string_view s) {
   static constexpr std::pair<std::string_view, int> kLevels[] = {
-      {"linear", -1},   {"raid0", 0},      {"0", 0},          {"stripe", 0},  {"raid1", 1},
-      {"1", 1},         {"mirror", 1},     {"raid4", 4},      {"4", 4},       {"raid5", 5},
-      {"5", 5},         {"multipath", -4}, {"mp", -4},        {"raid6", 6},   {"6", 6},
-      {"raid10", 10},   {"10", 10},        {"faulty", -5},    {"container", -100},
+      {"linear", -1},      {"raid0", 0}, {"0", 0}, {"stripe", 0},  {"raid1", 1}, {"1", 1},
+      {"mirror", 1},       {"raid4", 4}, {"4", 4}, {"raid5", 5},   {"5", 5},     {"multipath", -4},
+      {"mp", -4},          {"raid6", 6}, {"6", 6}, {"raid10", 10}, {"10", 10},   {"faulty", -5},
+      {"container", -100},
   };
   for (const auto& [name, level] : kLevels)
     if (s == name) return level;
@@ -180,36 +180,12 @@ std::string show_char(char c) {
   return buf;
 }
 
-// The ARRAY tags mdadm knows. "first" tags keep their first value and ignore
-// repeats, the others are overwritten by later ones, as config.c does.
-struct TagInfo {
-  std::string_view name;
-  bool first_wins;
-};
-constexpr TagInfo kTags[] = {
-    {"uuid", true},   {"super-minor", true}, {"name", true},        {"bitmap", true},
-    {"devices", true}, {"spare-group", true}, {"level", false},      {"disks", false},
-    {"num-devices", false}, {"spares", false}, {"metadata", false},  {"auto", false},
-    {"member", false}, {"container", false},
-};
-
-const TagInfo* find_tag(std::string_view tag) {
-  for (const TagInfo& t : kTags)
-    if (iequals(tag, t.name)) return &t;
-  return nullptr;
-}
-
 // "superminor" for "super-minor": the man page's own example misspells it.
-const TagInfo* near_tag(std::string_view tag) {
-  auto squash = [](std::string_view s) {
-    std::string out;
-    for (char c : s)
-      if (c != '-' && c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
-  for (const TagInfo& t : kTags)
-    if (squash(tag) == squash(t.name)) return &t;
-  return nullptr;
+std::string squash(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != '-' && c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 class Parser {
@@ -329,26 +305,26 @@ class Parser {
         conf_.device_patterns.push_back(w);
       else
         report(Severity::error, "bad-device-word", words[i], 0,
-               "'" + w + "' on a DEVICE line is neither a path nor 'partitions' or "
-               "'containers'; mdadm ignores it");
+               "'" + w +
+                   "' on a DEVICE line is neither a path nor 'partitions' or "
+                   "'containers'; mdadm ignores it");
     }
   }
 
+  // mdadm takes the first name on any HOMEHOST line; <ignore> may come anywhere.
   void homehost_line(const ConfWords& words) {
-    bool first_line = !conf_.has_homehost_line;
-    if (first_line) conf_.homehost_line = words.front().line;
+    if (!conf_.has_homehost_line) conf_.homehost_line = words.front().line;
     conf_.has_homehost_line = true;
-    bool named = false;
     for (size_t i = 1; i < words.size(); ++i) {
       const std::string& w = words[i].text;
       if (iequals(w, "<ignore>")) {
         conf_.homehost_ignore = true;
-      } else if (first_line && !named) {
-        named = true;
+      } else if (!homehost_named_) {
+        homehost_named_ = true;
         conf_.homehost = iequals(w, "<system>") ? "<system>" : iequals(w, "<none>") ? "<none>" : w;
       } else {
         report(Severity::warning, "homehost-ignored", words[i], 0,
-               "'" + w + "' ignored: mdadm uses the first host name of the first HOMEHOST line");
+               "'" + w + "' ignored: mdadm uses the first host name, '" + conf_.homehost + "'");
       }
     }
   }
@@ -387,66 +363,53 @@ class Parser {
                  "mdadm ignores it");
     } else if (!a.device.empty()) {
       report(Severity::warning, "extra-array-name", w, 0,
-             "a second device name '" + w.text + "' on this ARRAY line; mdadm keeps '" +
-                 a.device + "'");
+             "a second device name '" + w.text + "' on this ARRAY line; mdadm keeps '" + a.device +
+                 "'");
     } else {
       a.device = iequals(w.text, "<ignore>") ? "<ignore>" : w.text;
     }
   }
 
+  // The ARRAY tags mdadm knows, with how config.c treats a repeat: "first"
+  // tags ignore it, the others are overwritten by it.
+  struct Tag {
+    std::string_view name;
+    bool first_wins;
+    bool (*is_set)(const ConfArray&);
+    void (Parser::*set)(ConfArray&, const ConfWord&, size_t value_at);
+  };
+  static const Tag kTags[];
+
+  // By name, or ignoring case, '-' and '_' when `fuzzy`.
+  static const Tag* find_tag(std::string_view name, bool fuzzy);
+
   void array_tag(ConfArray& a, const ConfWord& w, size_t eq) {
-    std::string_view tag = std::string_view(w.text).substr(0, eq);
-    const TagInfo* info = find_tag(tag);
-    if (!info) {
-      const TagInfo* near = near_tag(tag);
+    std::string_view name = std::string_view(w.text).substr(0, eq);
+    const Tag* tag = find_tag(name, false);
+    if (!tag) {
+      const Tag* near = find_tag(name, true);
       std::string hint = near ? " (did you mean " + std::string(near->name) + "=?)" : "";
       report(Severity::warning, "unknown-array-tag", w, 0,
              "unknown word '" + w.text + "' on ARRAY line" + hint + "; mdadm ignores it");
       return;
     }
-    if (already_set(a, info->name)) {
-      if (info->first_wins) {
-        report(Severity::warning, "duplicate-tag", w, 0,
-               std::string(info->name) + "= given twice; mdadm keeps the first");
-        return;
-      }
+    if (tag->is_set(a)) {
       report(Severity::warning, "duplicate-tag", w, 0,
-             std::string(info->name) + "= given twice; mdadm keeps the last");
+             std::string(tag->name) + "= given twice; mdadm keeps the " +
+                 (tag->first_wins ? "first" : "last"));
+      if (tag->first_wins) return;
     }
-    set_tag(a, info->name, w, eq + 1);
+    (this->*tag->set)(a, w, eq + 1);
   }
 
-  static bool already_set(const ConfArray& a, std::string_view tag) {
-    if (tag == "uuid") return a.uuid.has_value();
-    if (tag == "super-minor") return a.super_minor.has_value();
-    if (tag == "name") return a.name.has_value();
-    if (tag == "bitmap") return a.bitmap.has_value();
-    if (tag == "devices") return a.devices.has_value();
-    if (tag == "spare-group") return a.spare_group.has_value();
-    if (tag == "level") return a.level.has_value();
-    if (tag == "disks" || tag == "num-devices") return a.num_devices.has_value();
-    if (tag == "spares") return a.spares.has_value();
-    if (tag == "metadata") return a.metadata.has_value();
-    if (tag == "auto") return a.auto_create.has_value();
-    if (tag == "member") return a.member.has_value();
-    return tag == "container" && a.container.has_value();
+  template <auto field>
+  static bool has(const ConfArray& a) {
+    return (a.*field).has_value();
   }
 
-  void set_tag(ConfArray& a, std::string_view tag, const ConfWord& w, size_t at) {
-    std::string value = w.text.substr(at);
-    if (tag == "uuid") return set_uuid(a, w, at);
-    if (tag == "super-minor") return set_super_minor(a, w, at);
-    if (tag == "name") return set_name(a, w, at);
-    if (tag == "devices") return set_devices(a, value);
-    if (tag == "level") return set_level(a, w, at);
-    if (tag == "disks" || tag == "num-devices") return set_count(a.num_devices, tag, w, at);
-    if (tag == "spares") return set_count(a.spares, tag, w, at);
-    if (tag == "metadata") return set_metadata(a, w, at);
-    if (tag == "auto") return set_auto(a, w, at);
-    if (tag == "bitmap") a.bitmap = value;
-    if (tag == "spare-group") a.spare_group = value;
-    if (tag == "member") a.member = value;
-    if (tag == "container") a.container = value;
+  template <std::optional<std::string> ConfArray::*field>
+  void set_text(ConfArray& a, const ConfWord& w, size_t at) {
+    a.*field = w.text.substr(at);
   }
 
   void set_uuid(ConfArray& a, const ConfWord& w, size_t at) {
@@ -459,8 +422,7 @@ class Parser {
              "invalid uuid= value: " + show_char(value[scan.bad]) + " is not a hex digit");
     } else {
       report(Severity::error, "bad-uuid", w, at,
-             "invalid uuid= value: " + std::to_string(scan.digits) +
-                 " hex digits instead of 32");
+             "invalid uuid= value: " + std::to_string(scan.digits) + " hex digits instead of 32");
     }
   }
 
@@ -484,7 +446,8 @@ class Parser {
       a.name = value;
   }
 
-  static void set_devices(ConfArray& a, std::string_view value) {
+  void set_devices(ConfArray& a, const ConfWord& w, size_t at) {
+    std::string_view value = std::string_view(w.text).substr(at);
     std::vector<std::string> list;
     while (!value.empty()) {
       size_t comma = std::min(value.find(','), value.size());
@@ -504,13 +467,14 @@ class Parser {
            "unknown RAID level '" + value + "'; mdadm ignores it");
   }
 
-  void set_count(std::optional<int>& field, std::string_view tag, const ConfWord& w, size_t at) {
+  template <std::optional<int> ConfArray::*field>
+  void set_count(ConfArray& a, const ConfWord& w, size_t at) {
     if (std::optional<int> n = parse_count(std::string_view(w.text).substr(at))) {
-      field = n;
+      a.*field = n;
       return;
     }
     report(Severity::warning, "bad-number", w, at,
-           std::string(tag) + "= needs a non-negative number, not '" + w.text.substr(at) + "'");
+           w.text.substr(0, at) + " needs a non-negative number, not '" + w.text.substr(at) + "'");
   }
 
   void set_metadata(ConfArray& a, const ConfWord& w, size_t at) {
@@ -538,7 +502,32 @@ class Parser {
   std::string_view text_;
   std::vector<std::string_view> lines_;
   MdadmConf conf_;
+  bool homehost_named_ = false;
 };
+
+const Parser::Tag Parser::kTags[] = {
+    {"uuid", true, has<&ConfArray::uuid>, &Parser::set_uuid},
+    {"super-minor", true, has<&ConfArray::super_minor>, &Parser::set_super_minor},
+    {"name", true, has<&ConfArray::name>, &Parser::set_name},
+    {"bitmap", true, has<&ConfArray::bitmap>, &Parser::set_text<&ConfArray::bitmap>},
+    {"devices", true, has<&ConfArray::devices>, &Parser::set_devices},
+    {"spare-group", true, has<&ConfArray::spare_group>, &Parser::set_text<&ConfArray::spare_group>},
+    {"level", false, has<&ConfArray::level>, &Parser::set_level},
+    {"disks", false, has<&ConfArray::num_devices>, &Parser::set_count<&ConfArray::num_devices>},
+    {"num-devices", false, has<&ConfArray::num_devices>,
+     &Parser::set_count<&ConfArray::num_devices>},
+    {"spares", false, has<&ConfArray::spares>, &Parser::set_count<&ConfArray::spares>},
+    {"metadata", false, has<&ConfArray::metadata>, &Parser::set_metadata},
+    {"auto", false, has<&ConfArray::auto_create>, &Parser::set_auto},
+    {"member", false, has<&ConfArray::member>, &Parser::set_text<&ConfArray::member>},
+    {"container", false, has<&ConfArray::container>, &Parser::set_text<&ConfArray::container>},
+};
+
+const Parser::Tag* Parser::find_tag(std::string_view name, bool fuzzy) {
+  for (const Tag& t : kTags)
+    if (fuzzy ? squash(name) == squash(t.name) : iequals(name, t.name)) return &t;
+  return nullptr;
+}
 
 bool in_proc_partitions(std::string_view devpath, const std::vector<std::string>& names) {
   if (devpath.starts_with("/dev/")) devpath.remove_prefix(5);
@@ -571,7 +560,8 @@ bool device_line_covers(const MdadmConf& conf, std::string_view devpath,
   for (const std::string& pattern : conf.device_patterns) {
     if (pattern == "partitions") {
       if (in_proc_partitions(devpath, proc_partitions)) return true;
-    } else if (pattern != "containers" && fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) == 0) {
+    } else if (pattern != "containers" &&
+               fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) == 0) {
       return true;
     }
   }

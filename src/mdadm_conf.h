@@ -48,8 +48,8 @@ struct ConfArray {
   std::optional<std::string> name;  // name=, as in the 1.x superblock ("host:name" or "name")
   std::optional<int> super_minor;
   std::optional<std::vector<std::string>> devices;  // devices=, split at commas
-  std::optional<int> level;  // kernel numbering: -1 linear, -4 multipath, -5 faulty;
-                             // -100 is mdadm's "container"
+  std::optional<int> level;        // kernel numbering: -1 linear, -4 multipath, -5 faulty;
+                                   // -100 is mdadm's "container"
   std::optional<int> num_devices;  // num-devices= (or the older disks=)
   std::optional<int> spares;
   std::optional<std::string> metadata;  // as written, when mdadm knows it: "1.2", "0.90", "imsm"...

@@ -1,6 +1,7 @@
 #include "policy.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "mdadm_conf.h"
@@ -27,19 +28,21 @@ std::string_view trim(std::string_view s) {
 // Each returns what is wrong with the value, or "" when it was applied.
 
 std::string set_degraded(Policy::Degraded& field, std::string_view v, bool prompt_ok) {
-  if (v == "allow") field = Policy::Degraded::allow;
-  else if (v == "deny") field = Policy::Degraded::deny;
-  else if (v == "prompt" && prompt_ok) field = Policy::Degraded::prompt;
-  else return prompt_ok ? "expected allow, deny or prompt" : "expected allow or deny";
+  if (v == "allow")
+    field = Policy::Degraded::allow;
+  else if (v == "deny")
+    field = Policy::Degraded::deny;
+  else if (v == "prompt" && prompt_ok)
+    field = Policy::Degraded::prompt;
+  else
+    return prompt_ok ? "expected allow, deny or prompt" : "expected allow or deny";
   return "";
 }
 
 std::string set_seconds(int& field, std::string_view v) {
-  bool digits = !v.empty() && v.size() <= 5 &&
-                std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-  int n = 0;
-  for (char c : digits ? v : std::string_view()) n = n * 10 + (c - '0');
-  if (!digits || n > kMaxSeconds)
+  int n = -1;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > kMaxSeconds)
     return "expected a number of seconds from 0 to " + std::to_string(kMaxSeconds);
   field = n;
   return "";
@@ -58,8 +61,7 @@ std::string add_prefer(Policy& p, std::string_view v) {
     } else if (auto uuid = parse_md_uuid(item)) {
       uuids.push_back(*uuid);
     } else {
-      return "'" + std::string(item) +
-             "' is neither a device UUID (32 hex digits) nor a /dev path";
+      return "'" + std::string(item) + "' is neither a device UUID (32 hex digits) nor a /dev path";
     }
     if (comma == std::string_view::npos) break;
     v.remove_prefix(comma + 1);
@@ -94,33 +96,34 @@ class ConfReader {
 
   void run() {
     size_t pos = 0;
-    for (int lineno = 1; pos < text_.size(); ++lineno) {
+    for (lineno_ = 1; pos < text_.size(); ++lineno_) {
       size_t end = std::min(text_.find('\n', pos), text_.size());
-      line(lineno, pos, text_.substr(pos, end - pos));
+      line_ = text_.substr(pos, end - pos);
+      if (line_.ends_with('\r')) line_.remove_suffix(1);
+      read_line();
       pos = end + 1;
     }
   }
 
  private:
-  void line(int lineno, size_t start, std::string_view raw) {
-    std::string_view content = trim(raw.substr(0, raw.find('#')));
+  // Positions below are offsets into line_.
+  size_t at(std::string_view part) const { return static_cast<size_t>(part.data() - line_.data()); }
+
+  void read_line() {
+    std::string_view content = trim(line_.substr(0, line_.find('#')));
     if (content.empty()) return;
-    size_t offset = start + static_cast<size_t>(content.data() - raw.data());
     size_t eq = content.find('=');
     std::string_view key = trim(content.substr(0, std::min(eq, content.size())));
     if (eq == std::string_view::npos || key.empty())
-      return error("policy-syntax", offset, "expected 'key = value'");
-    std::string_view value = trim(content.substr(eq + 1));
-    size_t key_at = start + static_cast<size_t>(key.data() - raw.data());
-    size_t value_at = start + static_cast<size_t>(content.data() + eq + 1 - raw.data());
-    if (!value.empty()) value_at = start + static_cast<size_t>(value.data() - raw.data());
-    setting(lineno, key, key_at, value, value_at);
+      return error("policy-syntax", at(content), "expected 'key = value'");
+    std::string_view after = content.substr(eq + 1);
+    std::string_view value = trim(after);
+    setting(key, value, value.empty() ? at(after) : at(value));
   }
 
-  void setting(int lineno, std::string_view key, size_t key_at, std::string_view value,
-               size_t value_at) {
+  void setting(std::string_view key, std::string_view value, size_t value_at) {
     if (!known_key(key))
-      return error("policy-unknown-key", key_at,
+      return error("policy-unknown-key", at(key),
                    "unknown key '" + std::string(key) +
                        "' (known: degraded, wait, prompt-timeout, prompt-default, prefer)");
     std::string problem = apply(p_, key, value);
@@ -128,12 +131,12 @@ class ConfReader {
       return error("policy-bad-value", value_at,
                    std::string(key) + " = '" + std::string(value) + "': " + problem);
     if (key == "prefer") return;  // repeatable
-    auto [it, first] = seen_.emplace(std::string(key), lineno);
+    auto [it, first] = seen_.emplace(std::string(key), lineno_);
     if (!first)
-      report(Severity::warning, "policy-duplicate-key", key_at,
+      report(Severity::warning, "policy-duplicate-key", at(key),
              std::string(key) + " is set again; this line overrides line " +
                  std::to_string(it->second));
-    it->second = lineno;
+    it->second = lineno_;
   }
 
   void error(std::string code, size_t offset, std::string message) {
@@ -141,9 +144,8 @@ class ConfReader {
   }
 
   void report(Severity severity, std::string code, size_t offset, std::string message) {
-    Diagnostic d{severity, file_, 0, 0, "", std::move(code), std::move(message)};
-    locate(d, text_, offset);
-    diags_.push_back(std::move(d));
+    diags_.push_back(Diagnostic{severity, file_, lineno_, static_cast<int>(offset) + 1,
+                                std::string(line_), std::move(code), std::move(message)});
   }
 
   std::string file_;
@@ -151,6 +153,8 @@ class ConfReader {
   Policy& p_;
   std::vector<Diagnostic>& diags_;
   std::map<std::string, int> seen_;  // key -> line that last set it
+  int lineno_ = 0;
+  std::string_view line_;  // the current line, without its line ending
 };
 
 // ---- The kernel command line ----
@@ -198,10 +202,14 @@ std::vector<CmdWord> split_words(std::string_view s) {
   }
 }
 
-std::string set_switch(bool& field, std::string_view v, bool on_value) {
-  if (v == "0" || v == "no" || v == "off") field = !on_value;
-  else if (v == "1" || v == "yes" || v == "on") field = on_value;
-  else return "expected 0/no/off or 1/yes/on";
+// mdguard= and rd.md= both switch something off with 0, no or off.
+std::string set_disabled(bool& disabled, std::string_view v) {
+  if (v == "0" || v == "no" || v == "off")
+    disabled = true;
+  else if (v == "1" || v == "yes" || v == "on")
+    disabled = false;
+  else
+    return "expected 0/no/off or 1/yes/on";
   return "";
 }
 
@@ -228,13 +236,17 @@ class CmdlineReader {
     std::string_view value =
         eq == std::string::npos ? std::string_view() : std::string_view(w.text).substr(eq + 1);
     std::string problem;
-    if (name == "root") p_.root = value;
-    else if (name == "mdguard") problem = set_switch(p_.off, value, false);
-    else if (name == "rd.md") problem = eq == std::string::npos ? "" : set_switch(p_.md_off, value, false);
-    else if (name == "rd.md.uuid") problem = add_rd_md_uuid(p_, value);
-    else if (name.starts_with("mdguard.")) problem = mdguard_key(w, name.substr(8), value);
-    if (!problem.empty())
-      warn("cmdline-bad-value", w.offset, w.text + " ignored: " + problem);
+    if (name == "root")
+      p_.root = value;
+    else if (name == "mdguard")
+      problem = set_disabled(p_.off, value);
+    else if (name == "rd.md")
+      problem = eq == std::string::npos ? "" : set_disabled(p_.md_off, value);
+    else if (name == "rd.md.uuid")
+      problem = add_rd_md_uuid(p_, value);
+    else if (name.starts_with("mdguard."))
+      problem = mdguard_key(w, name.substr(8), value);
+    if (!problem.empty()) warn("cmdline-bad-value", w.offset, w.text + " ignored: " + problem);
   }
 
   // The kernel treats '-' and '_' alike in parameter names; so do we.
@@ -242,9 +254,9 @@ class CmdlineReader {
     std::string key(raw_key);
     std::replace(key.begin(), key.end(), '_', '-');
     if (!known_key(key)) {
-      warn("cmdline-unknown-key", w.offset, "unknown parameter mdguard." + std::string(raw_key) +
-                                                " ignored (known: degraded, wait, "
-                                                "prompt-timeout, prompt-default, prefer)");
+      warn("cmdline-unknown-key", w.offset,
+           "unknown parameter mdguard." + std::string(raw_key) +
+               " ignored (known: degraded, wait, prompt-timeout, prompt-default, prefer)");
       return "";
     }
     if (key != "prefer" || prefer_seen_) return apply(p_, key, value);
@@ -261,8 +273,8 @@ class CmdlineReader {
   }
 
   void warn(std::string code, size_t offset, std::string message) {
-    Diagnostic d{Severity::warning, std::string(kCmdlineFile), 0, 0, "", std::move(code),
-                 std::move(message)};
+    Diagnostic d{Severity::warning, std::string(kCmdlineFile), 0, 0, "",
+                 std::move(code),   std::move(message)};
     locate(d, cmdline_, offset);
     d.line = 0;  // one line: "kernel command line:1:" would only add noise
     diags_.push_back(std::move(d));

@@ -34,8 +34,8 @@ namespace mdguard {
 struct Policy {
   enum class Degraded { allow, deny, prompt };
 
-  Degraded degraded = Degraded::allow;  // an array missing members, once the wait is over
-  int wait_seconds = 20;                // for missing members to appear
+  Degraded degraded = Degraded::allow;         // an array missing members, once the wait is over
+  int wait_seconds = 20;                       // for missing members to appear
   Degraded prompt_fallback = Degraded::allow;  // `prompt` with nobody answering: allow or deny
   int prompt_seconds = 10;                     // how long `prompt` waits for an answer
 

@@ -1,0 +1,78 @@
+#include "boot_config.h"
+
+#include <sstream>
+
+namespace mdguard {
+namespace {
+
+std::optional<MdadmConf> read_mdadm_conf(const System& sys, const std::string& given,
+                                         std::vector<Diagnostic>& diags) {
+  std::vector<std::string> tries = given.empty()
+                                       ? std::vector<std::string>{"/etc/mdadm/mdadm.conf",
+                                                                  "/etc/mdadm.conf"}
+                                       : std::vector<std::string>{given};
+  for (const std::string& path : tries) {
+    auto text = sys.read(path);
+    if (!text) continue;
+    MdadmConf conf = parse_mdadm_conf(path, *text);
+    diags.insert(diags.end(), conf.diagnostics.begin(), conf.diagnostics.end());
+    return conf;
+  }
+  if (!given.empty())
+    diags.push_back({Diagnostic::Severity::error, given, 0, 0, "", "mdadm-conf-missing",
+                     "cannot read " + given});
+  return std::nullopt;
+}
+
+// HOMEHOST <system> means this machine's name; an initrd often has none yet.
+std::string homehost_of(const System& sys, const std::optional<MdadmConf>& conf) {
+  if (conf && conf->homehost_ignore) return {};
+  if (conf && conf->homehost != "<system>" && conf->homehost != "<none>") return conf->homehost;
+  if (conf && conf->homehost == "<none>") return {};
+  for (const char* p : {"/etc/hostname", "/proc/sys/kernel/hostname"}) {
+    auto name = sys.read_line(p);
+    if (name && !name->empty() && *name != "(none)" && *name != "localhost") return *name;
+  }
+  return {};
+}
+
+// The fourth column of /proc/partitions.
+std::vector<std::string> partition_names(const System& sys) {
+  std::vector<std::string> names;
+  std::istringstream in(sys.read("/proc/partitions").value_or(""));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string major, minor, blocks, name;
+    if (words >> major >> minor >> blocks >> name && major != "major") names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace
+
+BootConfig load_boot_config(const System& sys, const BootConfigPaths& paths) {
+  BootConfig c;
+  std::string cmdline = paths.cmdline ? *paths.cmdline : sys.read("/proc/cmdline").value_or("");
+  std::string policy_text = sys.read(paths.policy).value_or("");
+  c.policy = parse_policy(paths.policy, policy_text, cmdline, c.diagnostics);
+  c.mdadm_conf = read_mdadm_conf(sys, paths.mdadm_conf, c.diagnostics);
+  c.homehost = homehost_of(sys, c.mdadm_conf);
+  c.proc_partitions = partition_names(sys);
+  return c;
+}
+
+PlanPolicy plan_policy(const Policy& p) {
+  PlanPolicy out;
+  switch (p.degraded) {
+    case Policy::Degraded::allow: out.degraded = PlanPolicy::Degraded::allow; break;
+    case Policy::Degraded::deny: out.degraded = PlanPolicy::Degraded::deny; break;
+    case Policy::Degraded::prompt: out.degraded = PlanPolicy::Degraded::prompt; break;
+  }
+  out.wait_seconds = p.wait_seconds;
+  out.prefer_uuids = p.prefer;
+  out.prefer_paths = p.prefer_paths;
+  return out;
+}
+
+}  // namespace mdguard
