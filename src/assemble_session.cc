@@ -1,7 +1,6 @@
 #include "assemble_session.h"
 
 #include <ctime>
-#include <thread>
 
 #include "assembly_explain.h"
 #include "assembly_format.h"
@@ -122,7 +121,8 @@ SessionResult run_assembly(const System& sys, const BootConfig& config,
       finals[p.uuid] = std::move(p);
     }
     if (!waiting) break;
-    std::this_thread::sleep_for(std::chrono::duration<double>(options.poll_seconds));
+    timespec nap{0, static_cast<long>(options.poll_seconds * 1e9)};
+    nanosleep(&nap, nullptr);
   }
   for (auto& [uuid, p] : finals) result.final_plans.push_back(std::move(p));
   return result;

@@ -1,6 +1,6 @@
 #include "boot_config.h"
 
-#include <sstream>
+#include <cstdio>
 
 namespace mdguard {
 namespace {
@@ -39,12 +39,18 @@ std::string homehost_of(const System& sys, const std::optional<MdadmConf>& conf)
 // The fourth column of /proc/partitions.
 std::vector<std::string> partition_names(const System& sys) {
   std::vector<std::string> names;
-  std::istringstream in(sys.read("/proc/partitions").value_or(""));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string major, minor, blocks, name;
-    if (words >> major >> minor >> blocks >> name && major != "major") names.push_back(name);
+  std::string text = sys.read("/proc/partitions").value_or("");
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    unsigned major, minor;
+    unsigned long long blocks;
+    char name[128];
+    std::string line = text.substr(start, end - start);
+    if (std::sscanf(line.c_str(), "%u %u %llu %127s", &major, &minor, &blocks, name) == 4)
+      names.push_back(name);
+    start = end + 1;
   }
   return names;
 }

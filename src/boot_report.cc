@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
+
+#include "file_io.h"
 
 namespace mdguard {
 namespace {
@@ -29,12 +30,7 @@ std::vector<std::string> pieces(const std::string& text, size_t width = 700) {
 
 bool write_atomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
+  return write_file(tmp, text) && std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace

@@ -11,7 +11,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+
+#include "file_io.h"
 
 #include "device_scan.h"
 
@@ -30,13 +31,6 @@ std::string sanitize(const std::string& name) {
 
 Error sys_error(const std::string& what) {
   return make_error("kernel-error", what + ": " + std::strerror(errno));
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
 }
 
 // Asks md to create the device. EEXIST is fine: an empty md device of that

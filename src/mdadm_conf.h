@@ -7,7 +7,8 @@
 // inside quotes. A physical line starting with a space or a tab continues the
 // previous logical line, even across blank and comment lines. The first word
 // of a logical line is a keyword, case-insensitive, abbreviable to three or
-// more letters; the first keyword of the list below it prefixes wins.
+// more letters; an abbreviation means the first keyword below it starts
+// ("MAI" is MAILADDR).
 //
 //   DEVICE        globs (fnmatch with FNM_PATHNAME), "partitions", "containers"
 //   ARRAY         [device name | <ignore>] tag=value...

@@ -47,11 +47,18 @@ const DeviceFacts* running_array(const std::vector<DeviceFacts>& devices,
   return nullptr;
 }
 
+// The name an administrator knows the array by: /dev/md/root over /dev/md_root.
+std::string md_name(const DeviceFacts& md) {
+  for (const std::string& a : md.aliases)
+    if (a.rfind("/dev/md/", 0) == 0) return a;
+  return md.devnode;
+}
+
 // What to put on the kernel command line instead.
 std::string instead(const std::vector<DeviceFacts>& devices, const DeviceFacts& member) {
   const DeviceFacts* md = running_array(devices, member.member_of->array_uuid);
   if (md) {
-    std::string s = "root=" + md->devnode;
+    std::string s = "root=" + md_name(*md);
     if (md->fs && !md->fs->uuid.empty()) s += " (or root=UUID=" + md->fs->uuid + ")";
     return s;
   }
@@ -69,7 +76,7 @@ RootVerdict raw_member(const std::string& value, const std::vector<DeviceFacts>&
   const DeviceFacts* md = running_array(devices, member.member_of->array_uuid);
   v.explanation = "root=" + value + " resolves to " + member.devnode + ", a raw member of " +
                   array_words(*member.member_of) + ". " +
-                  (md ? "The array runs as " + md->devnode + "; mounting" : "The array is not "
+                  (md ? "The array runs as " + md_name(*md) + "; mounting" : "The array is not "
                         "assembled; mounting") +
                   " one member directly would boot from half the array, let the halves diverge "
                   "and wreck the mirror at the next resync. Boot refused. To proceed: use " +
@@ -87,7 +94,7 @@ RootVerdict array_uuid_used(const std::string& value, const std::vector<DeviceFa
                   "in it; nothing is mounted by that UUID.";
   if (const DeviceFacts* md = running_array(devices, sb.array_uuid); md && md->fs)
     v.explanation += " The filesystem on " + md->devnode + " has UUID " + md->fs->uuid +
-                     ": use root=UUID=" + md->fs->uuid + " or root=" + md->devnode + ".";
+                     ": use root=UUID=" + md->fs->uuid + " or root=" + md_name(*md) + ".";
   return v;
 }
 

@@ -189,6 +189,7 @@ Result<RootSpec> parse_root_spec(std::string_view value) {
 }
 
 bool resolved_by_kernel(const RootSpec& spec) {
+  if (!spec.link.empty()) return false;  // udev makes /dev/disk/by-*
   switch (spec.kind) {
     case Kind::partuuid:
     case Kind::partlabel:

@@ -4,8 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include "file_io.h"
 
 namespace mdguard {
 
@@ -24,12 +23,7 @@ bool System::exists(std::string_view abs) const {
 }
 
 std::optional<std::string> System::read(std::string_view abs) const {
-  std::ifstream in(path(abs), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return s.str();
+  return read_file(path(abs));
 }
 
 std::optional<std::string> System::read_line(std::string_view abs) const {
