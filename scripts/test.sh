@@ -2,7 +2,7 @@
 # The second README command: sets everything up and runs every test.
 #   unit tests (ASan+UBSan, CTest) -> static musl binary and its checks ->
 #   examine --export against real mdadm output on every fixture ->
-#   libFuzzer targets for a bounded time -> QEMU boots under a real kernel.
+#   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel.
 # MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +30,7 @@ for f in build/fuzz/fuzz/fuzz_*; do
   [[ -x $f ]] || continue
   step "fuzz $(basename "$f")" bash tests/run-fuzzer.sh "$f" "${MDGUARD_FUZZ_SECONDS:-30}"
 done
-for t in tests/vm/scenarios/*.sh; do
-  [[ -f $t ]] || continue
-  step "vm: $(basename "$t" .sh)" bash tests/vm/run-vm.sh --script "$t" --add build/static/mdguard:/bin/mdguard
-done
-
+step "boot scenarios in QEMU (real kernel, real md)" bash tests/boot/run-all.sh
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"
 echo "mdguard: $passed passed, $failed failed"

@@ -119,8 +119,27 @@ std::unique_ptr<BlockDevice> device(std::vector<uint8_t> bytes) {
   return memory_device("test.img", std::move(bytes));
 }
 
-std::optional<FsInfo> probe_bytes(std::vector<uint8_t> bytes) {
-  auto fs = probe_filesystem(*device(std::move(bytes)));
+// A device over bytes owned by the caller: the fixtures are up to 40 MiB,
+// and copying them for every probe makes the sanitizer build slow.
+class ViewDevice final : public BlockDevice {
+ public:
+  explicit ViewDevice(const std::vector<uint8_t>& bytes) : bytes_(bytes) {}
+  const std::string& name() const override { return name_; }
+  uint64_t size() const override { return bytes_.size(); }
+  Result<std::vector<uint8_t>> read(uint64_t offset, size_t length) const override {
+    if (offset > bytes_.size() || length > bytes_.size() - offset)
+      return make_error("out-of-range", name_ + ": read past the end");
+    auto from = bytes_.begin() + static_cast<std::ptrdiff_t>(offset);
+    return std::vector<uint8_t>(from, from + static_cast<std::ptrdiff_t>(length));
+  }
+
+ private:
+  std::string name_ = "view.img";
+  const std::vector<uint8_t>& bytes_;
+};
+
+std::optional<FsInfo> probe_bytes(const std::vector<uint8_t>& bytes) {
+  auto fs = probe_filesystem(ViewDevice(bytes));
   REQUIRE(fs);
   return *fs;
 }
@@ -203,7 +222,7 @@ TEST_CASE("every fixture probes as blkid recorded", "[fs-probe]") {
     CHECK(fs->uuid == value_or_empty(want, "UUID"));
     CHECK(blkid_escape(fs->label) == value_or_empty(want, "LABEL"));
     CHECK(fs->offset == 0);
-    auto all = probe_filesystems(*device(image(name)));
+    auto all = probe_filesystems(ViewDevice(image(name)));
     REQUIRE(all);
     CHECK(all->size() == 1);  // no fixture is ambivalent
   }
@@ -267,7 +286,7 @@ std::vector<uint8_t> with_bits(const std::string& name, size_t off, uint32_t bit
 }
 
 std::vector<std::string> types(const std::vector<uint8_t>& bytes) {
-  auto all = probe_filesystems(*device(bytes));
+  auto all = probe_filesystems(ViewDevice(bytes));
   REQUIRE(all);
   std::vector<std::string> out;
   for (const auto& fs : *all) out.push_back(fs.type);
@@ -303,8 +322,10 @@ TEST_CASE("an ext3 flagged for ext4dev is two types: blkid -p reports neither", 
 TEST_CASE("a filesystem at offset 0 of a 0.90 member is visible on the raw member", "[fs-probe]") {
   // A RAID-1 member with metadata 0.90: the array's data, here an ext4,
   // from sector 0; the md superblock in the last 64 KiB-aligned 64 KiB.
+  // The superblock says each member holds 8128 KiB of data, so the member
+  // is 8 MiB: blkid ignores a 0.90 superblock on a device too small for it.
   auto member = image("ext4.img");
-  member.resize(member.size() + 128 * 1024, 0);
+  member.resize(8 << 20, 0);
   auto sb = testing::make_super0(false);
   std::copy(sb.begin(), sb.end(), member.end() - 64 * 1024);
   auto dev = device(member);
@@ -479,7 +500,7 @@ TEST_CASE("every fixture cut short probes as itself or as nothing", "[fs-probe]"
     std::shared_ptr<const BlockDevice> whole = device(image(name));
     std::string type = recorded(name)["TYPE"];
     uint64_t end = std::min<uint64_t>(whole->size(), 1200 * 1024);
-    for (uint64_t len = 0; len <= end; len += 509) {
+    for (uint64_t len = 0; len <= end; len += 1021) {
       auto fs = probe_filesystem(*slice_device(whole, "prefix", 0, len));
       REQUIRE(fs);
       if (*fs && (*fs)->type != type) FAIL(name << " cut at " << len << ": " << as_export(*fs));
@@ -492,7 +513,11 @@ TEST_CASE("random bytes are not a filesystem", "[fs-probe]") {
   for (int i = 0; i < 300; ++i) {
     size_t size = i % 10 == 0 ? (1u << 20) + rng() % 65536 : rng() % (160 * 1024);
     std::vector<uint8_t> b(size);
-    for (auto& x : b) x = static_cast<uint8_t>(rng());
+    for (size_t at = 0; at < size; at += 8) {
+      uint64_t word = rng();
+      for (size_t k = 0; k < 8 && at + k < size; ++k)
+        b[at + k] = static_cast<uint8_t>(word >> (8 * k));
+    }
     INFO("buffer " << i << ", " << size << " bytes");
     CHECK_FALSE(probe_bytes(b));
   }
@@ -579,8 +604,8 @@ TEST_CASE("damaged fixtures: we agree with a live blkid -p", "[fs-probe]") {
     const auto& clean = image(name);
     auto ranges = interesting(recorded(name)["TYPE"]);
     std::string path = scratch().write("damaged.img", clean);
+    auto b = clean;  // damaged, then repaired, in every round
     for (int round = 0; round < rounds; ++round) {
-      auto b = clean;
       std::vector<size_t> touched;
       for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) {
         auto [from, len] = ranges[rng() % ranges.size()];
@@ -596,11 +621,13 @@ TEST_CASE("damaged fixtures: we agree with a live blkid -p", "[fs-probe]") {
       Live live = blkid_p(path);
       patch(path, touched, clean);
       std::string type = value_or_empty(live.values, "TYPE");
-      if (live.status == 0 && !type.empty() && !kOurTypes.count(type)) continue;  // not ours
       std::ostringstream where;
       for (size_t at : touched) where << at << "=" << int(b[at]) << " ";
+      std::string ours = as_export(probe_bytes(b));
+      for (size_t at : touched) b[at] = clean[at];
+      if (live.status == 0 && !type.empty() && !kOurTypes.count(type)) continue;  // not ours
       INFO(name << " with bytes " << where.str());
-      CHECK(as_export(probe_bytes(b)) == live_view(live));
+      CHECK(ours == live_view(live));
     }
   }
 }
