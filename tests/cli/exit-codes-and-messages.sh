@@ -21,6 +21,9 @@ expect() {  # expect STATUS PATTERN -- COMMAND...: exit status, and a line of ou
 
 xz -dc "$fixtures/raid1-1.2-a.img.xz" >"$work/member.img"
 xz -dc "$fixtures/badsum-1.2.img.xz" >"$work/badsum.img"
+xz -dc "$fixtures/raid1-1.2-b.img.xz" >"$work/member-b.img"
+xz -dc "$fixtures/split-1.2-a.img.xz" >"$work/split-a.img"
+xz -dc "$fixtures/split-1.2-b.img.xz" >"$work/split-b.img"
 xz -dc "$fixtures/mbr-a.img.xz" >"$work/mbr.img"
 truncate -s 1M "$work/blank.img"
 
@@ -28,7 +31,11 @@ expect 2 "Usage: mdguard COMMAND" -- "$bin"
 expect 0 "Exit status:" -- "$bin" --help
 expect 2 "Did you mean 'examine'" -- "$bin" exmaine
 expect 2 "not built yet" -- "$bin" check
-expect 2 "not built yet" -- "$bin" assemble --help
+expect 2 "not built yet" -- "$bin" plan --help
+expect 0 "Usage: mdguard assemble" -- "$bin" assemble --help
+expect 0 "Usage: mdguard guard-root" -- "$bin" guard-root --help
+expect 5 "split brain" -- "$bin" assemble --dry-run --cmdline "" "$work/split-a.img" "$work/split-b.img"
+expect 0 "START /dev/md" -- "$bin" assemble --dry-run --cmdline "" "$work/member.img" "$work/member-b.img"
 expect 0 "^mdguard [0-9]" -- "$bin" version
 expect 0 "Usage: mdguard examine" -- "$bin" examine --help
 expect 2 "no PATH given" -- "$bin" examine

@@ -85,7 +85,7 @@ TEST_CASE("Debian's generated mdadm.conf parses cleanly", "[mdadm-conf]") {
   CHECK_FALSE(a.level);
 }
 
-TEST_CASE("--examine --scan --verbose output, with continuation lines", "[mdadm-conf]") {
+TEST_CASE("mdadm --examine --scan --verbose output, with continuation lines", "[mdadm-conf]") {
   MdadmConf c = parse(
       "ARRAY /dev/md0 level=raid1 num-devices=2 UUID=3aaa0122:29827cfa:5331ad66:ca767371\n"
       "   spares=1 devices=/dev/sda1,/dev/sdb1,/dev/sdc1\n"

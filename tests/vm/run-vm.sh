@@ -5,8 +5,9 @@
 # one scenario, read the verdict".
 #
 #   tests/vm/run-vm.sh --script SCENARIO.sh [--disk IMG]... [--with-mdadm]
-#       [--add HOSTFILE:GUESTPATH]... [--append "kernel args"]
-#       [--timeout SEC] [--log FILE] [--kernel VMLINUZ] [--smp N]
+#       [--with-binary PROGRAM]... [--add HOSTFILE:GUESTPATH]...
+#       [--append "kernel args"] [--timeout SEC] [--log FILE]
+#       [--kernel VMLINUZ] [--smp N]
 #
 # - Disks appear in order as /dev/vda, /dev/vdb, ...; each also carries its
 #   file name (without directory and .img, max 20 bytes) as virtio serial, so
@@ -18,6 +19,12 @@
 #   with no options: start_ro is the kernel default 0, not Debian's 1), runs
 #   `sh /scenario.sh` and powers off. `--append vm.md=0` skips the md modules
 #   (they stay in the initramfs for `modprobe`).
+# - --with-mdadm adds the host's mdadm; --with-binary PROGRAM (a path, or a
+#   name looked up in PATH) any other dynamically linked host program, both
+#   with every library ldd lists, at the program's host path. A busybox
+#   applet link of the same name is removed, but busybox sh still runs its
+#   own applet for a bare name: call such a program by its full path
+#   (/usr/sbin/mke2fs, not mke2fs).
 # - The console (kernel messages and scenario output) goes to --log (default
 #   build/vm-logs/SCENARIO.log); `@@RESULT key=value` lines and the final
 #   `@@EXIT status` line also go to a second serial port captured in
@@ -37,7 +44,7 @@ top=$(cd "$here/../.." && pwd)
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
-disks=() adds=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1
+disks=() adds=() binaries=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
 while (($#)); do
   case $1 in
@@ -45,6 +52,7 @@ while (($#)); do
     --script) script=$2; shift 2 ;;
     --append) append="$append $2"; shift 2 ;;
     --with-mdadm) with_mdadm=1; shift ;;
+    --with-binary) binaries+=("$2"); shift 2 ;;
     --add) adds+=("$2"); shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
@@ -59,6 +67,17 @@ done
 kver=${kernel##*/vmlinuz-}
 [[ -d /lib/modules/$kver ]] || { echo "run-vm: no /lib/modules/$kver" >&2; exit 2; }
 for d in "${disks[@]}"; do [[ -f $d ]] || { echo "run-vm: no disk image $d" >&2; exit 2; }; done
+# Host programs to copy in with their libraries: mdadm first (--with-mdadm).
+progs=()
+((with_mdadm)) && binaries=("$(command -v mdadm)" "${binaries[@]}")
+for b in "${binaries[@]}"; do
+  p=$b
+  [[ $p == */* ]] || p=$(command -v "$p" || true)
+  [[ -n $p && -f $p && -x $p ]] || { echo "run-vm: no program $b" >&2; exit 2; }
+  # The directory's real path: /sbin/mdadm is /usr/sbin/mdadm on merged /usr.
+  p=$(cd "$(dirname "$p")" && pwd -P)/$(basename "$p")
+  progs+=("$p")
+done
 [[ -n $log ]] || log=$top/build/vm-logs/$(basename "$script" .sh).log
 mkdir -p "$(dirname "$log")"
 
@@ -76,7 +95,7 @@ modules=("virtio_pci blk" "virtio_blk blk" "loop blk"
 key=$( {
   echo "$kver $with_mdadm ${modules[*]}"
   sha256sum "$here/init.sh" "$here/guest-lib.sh" "$0" "$(command -v busybox)" | cut -d' ' -f1
-  ((with_mdadm)) && sha256sum "$(command -v mdadm)" | cut -d' ' -f1
+  for p in "${progs[@]}"; do echo "$p $(sha256sum <"$p" | cut -d' ' -f1)"; done
   true
 } | sha256sum | cut -c1-16)
 base=$cache/base-$key.cpio
@@ -112,18 +131,20 @@ build_base() {
   cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$kver/"
   depmod -b "$stage" "$kver"
 
-  # mdadm is dynamically linked: copy it with every library ldd lists and
-  # the loader, at their own paths.
-  if ((with_mdadm)); then
-    local lib
-    mkdir -p "$stage/usr/sbin"
-    rm -f "$stage/sbin/mdadm" "$stage/usr/sbin/mdadm"
-    cp "$(command -v mdadm)" "$stage/usr/sbin/mdadm"
-    for lib in $(ldd "$(command -v mdadm)" | grep -o '/[^ ]*'); do
+  # mdadm and the --with-binary programs are dynamically linked: copy each
+  # with every library ldd lists and the loader, at their own paths, and
+  # drop any busybox applet of the same name (the real program must win
+  # whatever PATH order finds first).
+  local lib prog dir
+  for prog in "${progs[@]}"; do
+    for dir in bin sbin usr/bin usr/sbin; do rm -f "$stage/$dir/$(basename "$prog")"; done
+    mkdir -p "$stage$(dirname "$prog")"
+    cp -L "$prog" "$stage$prog"
+    for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
       mkdir -p "$stage$(dirname "$lib")"
       cp -L "$lib" "$stage$lib"
     done
-  fi
+  done
   # newc with root ownership; sorted so the archive is reproducible.
   (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
      cpio --null -o -H newc -R 0:0 --quiet) >"$tmp/base.cpio"
