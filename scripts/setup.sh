@@ -14,7 +14,8 @@ packages=(
   clang-14 libclang-rt-14-dev clang-format
   mdadm busybox-static qemu-system-x86 linux-image-amd64 initramfs-tools
   e2fsprogs fdisk gdisk cpio zstd xz-utils lz4 bzip2 lzma gzip kmod
-  hyperfine
+  hyperfine xfsprogs btrfs-progs dosfstools
+  grub-pc-bin grub-efi-amd64-bin grub2-common mtools syslinux-common
 )
 # npm fetches zig; the machine image may carry its own Node.js build.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -471,6 +471,13 @@ TEST_CASE("xfs: libblkid's sanity checks on the geometry", "[fs-probe]") {
     b[121] = 10;
     check_against_blkid(b, "(nothing)");
   }
+  SECTION("an 8 KiB sector: still xfs; the checksum now covers two blocks and fails") {
+    b[102] = 0x20, b[103] = 0x00, b[121] = 13;
+    auto fs = probe_bytes(b);
+    REQUIRE(fs);
+    CHECK(fs->checksum_ok == false);
+    check_against_blkid(b, as_export(recorded("xfs.img")));
+  }
   SECTION("more data blocks than the allocation groups hold") {
     b[8] = 0x7f;
     check_against_blkid(b, "(nothing)");
