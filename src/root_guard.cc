@@ -21,8 +21,8 @@ bool matches(const RootSpec& spec, const DeviceFacts& d) {
   return false;
 }
 
-// An md array UUID written as a filesystem UUID: the same 32 hex digits with
-// other separators.
+}  // namespace
+
 bool same_hex_digits(std::string_view a, std::string_view b) {
   auto digits = [](std::string_view s) {
     std::string out;
@@ -33,6 +33,8 @@ bool same_hex_digits(std::string_view a, std::string_view b) {
   };
   return digits(a).size() == 32 && digits(a) == digits(b);
 }
+
+namespace {
 
 std::string array_words(const Superblock& sb) {
   std::string s = "md array " + sb.uuid_text();
@@ -100,6 +102,26 @@ RootVerdict array_uuid_used(const std::string& value, const std::vector<DeviceFa
 
 }  // namespace
 
+std::vector<const DeviceFacts*> resolve_spec(const RootSpec& spec,
+                                             const std::vector<DeviceFacts>& devices) {
+  std::vector<const DeviceFacts*> hits;
+  for (const auto& d : devices)
+    if (matches(spec, d)) hits.push_back(&d);
+  return hits;
+}
+
+const DeviceFacts* md_device_in(const std::vector<const DeviceFacts*>& hits) {
+  for (const DeviceFacts* d : hits)
+    if (d->md_array) return d;
+  return nullptr;
+}
+
+const DeviceFacts* member_in(const std::vector<const DeviceFacts*>& hits) {
+  for (const DeviceFacts* d : hits)
+    if (d->member_of) return d;
+  return nullptr;
+}
+
 RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFacts>& devices) {
   RootVerdict v;
   auto spec = parse_root_spec(root_value);
@@ -108,22 +130,17 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
     v.explanation = "root=" + root_value + " is not understood: " + spec.error().message;
     return v;
   }
-  std::vector<const DeviceFacts*> hits;
-  for (const auto& d : devices)
-    if (matches(*spec, d)) hits.push_back(&d);
-
-  auto md = std::find_if(hits.begin(), hits.end(), [](auto* d) { return d->md_array; });
-  if (md != hits.end()) {
+  auto hits = resolve_spec(*spec, devices);
+  if (const DeviceFacts* md = md_device_in(hits)) {
     v.code = "root-on-md";
-    v.resolved = (*md)->devnode;
+    v.resolved = md->devnode;
     v.explanation = "root=" + root_value + " resolves to " + v.resolved + ", an md array.";
     if (hits.size() > 1)
       v.explanation += " Its raw members show the same filesystem; mdguard resolves to the "
                        "array, never to a member.";
     return v;
   }
-  auto member = std::find_if(hits.begin(), hits.end(), [](auto* d) { return d->member_of; });
-  if (member != hits.end()) return raw_member(root_value, devices, **member);
+  if (const DeviceFacts* member = member_in(hits)) return raw_member(root_value, devices, *member);
   if (spec->kind == RootSpec::Kind::uuid)
     for (const auto& d : devices)
       if (d.member_of && same_hex_digits(d.member_of->uuid_text(), spec->value))

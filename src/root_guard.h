@@ -10,6 +10,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fs_probe.h"
@@ -39,5 +40,16 @@ struct RootVerdict {
 };
 
 RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFacts>& devices);
+
+// Every device a parsed spec names, as the initrd and mount(8) would match it.
+std::vector<const DeviceFacts*> resolve_spec(const RootSpec& spec,
+                                             const std::vector<DeviceFacts>& devices);
+
+// The md array device among `hits`, or the first raw member, or nullptr.
+const DeviceFacts* md_device_in(const std::vector<const DeviceFacts*>& hits);
+const DeviceFacts* member_in(const std::vector<const DeviceFacts*>& hits);
+
+// An md array UUID written as a filesystem UUID (same 32 hex digits).
+bool same_hex_digits(std::string_view a, std::string_view b);
 
 }  // namespace mdguard
