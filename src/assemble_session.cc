@@ -5,18 +5,13 @@
 #include "assembly_explain.h"
 #include "assembly_format.h"
 #include "cli.h"
+#include "clock.h"
 #include "console_prompt.h"
 #include "inventory.h"
 #include "md_kernel.h"
 
 namespace mdguard {
 namespace {
-
-double monotonic() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 // DEVICE lines decide which devices mdadm would look at; so do we.
 void apply_device_lines(const BootConfig& config, Inventory& inv, const BootReport& report) {
@@ -91,11 +86,11 @@ SessionResult run_assembly(const System& sys, const BootConfig& config,
   std::map<std::array<uint8_t, 16>, ArrayPlan> finals;
   std::map<std::array<uint8_t, 16>, bool> announced_wait;
   SessionResult result;
-  double t0 = monotonic();
+  double t0 = monotonic_seconds();
   for (;;) {
     Inventory inv;
     PlanInput in = make_input(sys, config, options.paths, true, inv, report);
-    in.waited_seconds = options.no_wait ? 1e9 : monotonic() - t0;
+    in.waited_seconds = options.no_wait ? 1e9 : monotonic_seconds() - t0;
     bool waiting = false;
     for (ArrayPlan& p : plan_assembly(in)) {
       if (finals.count(p.uuid)) continue;

@@ -1,11 +1,11 @@
 // mdguard assemble [--dry-run] [--json] [--no-wait] [options] [DEVICE|IMAGE...]
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "assemble_session.h"
 #include "assembly_format.h"
 #include "cli.h"
+#include "command_line.h"
 
 namespace po = boost::program_options;
 
@@ -63,22 +63,10 @@ int cmd_assemble(const std::vector<std::string>& args) {
       "read /proc, /sys, /dev and /etc under DIR (tests, rescue systems)");
   po::options_description hidden;
   hidden.add_options()("device", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::positional_options_description pos;
   pos.add("device", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "mdguard assemble: %s\nRun `mdguard assemble --help`.\n", e.what());
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << opts;
-    return kExitOk;
-  }
+  if (auto done = parse_command_line("assemble", kUsage, args, opts, hidden, pos, vm)) return *done;
 
   System sys(vm["sysroot"].as<std::string>());
   BootConfigPaths paths;

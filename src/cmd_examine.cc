@@ -1,9 +1,9 @@
 // mdguard examine [--export | --json] PATH...
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "cli.h"
+#include "command_line.h"
 #include "examine.h"
 
 namespace po = boost::program_options;
@@ -77,23 +77,10 @@ int cmd_examine(const std::vector<std::string>& args) {
       "json", "print one JSON object per device and partition, with every candidate found");
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::positional_options_description pos;
   pos.add("path", -1);
-
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "mdguard examine: %s\nRun `mdguard examine --help`.\n", e.what());
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << opts;
-    return kExitOk;
-  }
+  if (auto done = parse_command_line("examine", kUsage, args, opts, hidden, pos, vm)) return *done;
   if (vm.count("export") && vm.count("json")) {
     std::fprintf(stderr, "mdguard examine: --export and --json exclude each other\n");
     return kExitUsage;

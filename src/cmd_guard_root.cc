@@ -1,11 +1,11 @@
 // mdguard guard-root [--root VALUE] [--json] [--sysroot DIR]
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "boot_config.h"
 #include "boot_report.h"
 #include "cli.h"
+#include "command_line.h"
 #include "root_facts.h"
 
 namespace po = boost::program_options;
@@ -42,17 +42,7 @@ int cmd_guard_root(const std::vector<std::string>& args) {
       "cmdline", po::value<std::string>(), "kernel command line to use instead of /proc/cmdline")(
       "sysroot", po::value<std::string>()->default_value("/"), "read /proc, /sys, /dev under DIR");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "mdguard guard-root: %s\nRun `mdguard guard-root --help`.\n", e.what());
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << opts;
-    return kExitOk;
-  }
+  if (auto done = parse_command_line("guard-root", kUsage, args, opts, {}, {}, vm)) return *done;
   System sys(vm["sysroot"].as<std::string>());
   BootConfigPaths paths;
   if (vm.count("cmdline")) paths.cmdline = vm["cmdline"].as<std::string>();

@@ -5,16 +5,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
+
+#include "clock.h"
 
 namespace mdguard {
 namespace {
-
-double now() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 std::optional<bool> parse_answer(const std::string& line) {
   if (line == "y" || line == "Y" || line == "yes") return true;
@@ -32,9 +27,9 @@ std::optional<bool> ask_yes_no(const std::string& question, int seconds) {
   }
   std::optional<bool> answer;
   std::string line;
-  double deadline = now() + seconds;
+  double deadline = monotonic_seconds() + seconds;
   while (!answer) {
-    double left = deadline - now();
+    double left = deadline - monotonic_seconds();
     if (left <= 0) break;
     std::fprintf(stderr, "\r%s [y/n] (%2d s) ", question.c_str(), static_cast<int>(left + 0.999));
     pollfd p{fd, POLLIN, 0};
