@@ -33,6 +33,9 @@ PlanInput make_input(const System& sys, const BootConfig& config,
                      const std::vector<std::string>& paths, bool live, Inventory& inv,
                      const BootReport& report) {
   inv = paths.empty() ? scan_inventory(sys, live) : inventory_of(paths);
+  for (const std::string& disk : inv.echoes)
+    report.say(BootReport::info, disk + " shows the superblock of its last partition, which "
+                                        "ends where the disk ends; the partition is the member.");
   apply_device_lines(config, inv, report);
   PlanInput in;
   in.candidates = inv.candidates;

@@ -43,6 +43,17 @@ std::string prefer_value(const std::string& path, const Superblock& sb) {
 
 std::string fresh_list(const ArrayPlan& p) { return members_with(p, MemberState::fresh); }
 
+// Spares and members left out, for every explanation of a start.
+std::string others(const ArrayPlan& p) {
+  std::string s;
+  if (std::string v = members_with(p, MemberState::spare); v != "none") s += " Spares: " + v + ".";
+  if (std::string v = members_with(p, MemberState::stale); v != "none")
+    s += " Stale members left out: " + v + ".";
+  if (std::string v = members_with(p, MemberState::bad_checksum); v != "none")
+    s += " Left out for a bad superblock: " + v + ".";
+  return s;
+}
+
 }  // namespace
 
 std::string slot_list(const std::vector<uint32_t>& slots) {
@@ -67,8 +78,9 @@ std::string explain_conf_ignored(const ArrayPlan& p, const ConfIdentity& id) {
 std::string explain_not_listed(const ArrayPlan& p, const MdadmConf& conf) {
   return array_label(p) + " is not listed in " + conf.file +
          ", whose ARRAY lines decide what is assembled at boot; it is not assembled. "
-         "If this array is needed at boot, add the line `mdadm --detail --brief " +
-         p.devname + "` prints to " + conf.file + " and rebuild the initrd.";
+         "If this array is needed at boot, add the line `mdadm --examine --brief " +
+         (p.members.empty() ? std::string("MEMBER") : p.members.front().path) + "` prints to " +
+         conf.file + " and rebuild the initrd.";
 }
 
 std::string explain_all_bad(const ArrayPlan& p) {
@@ -109,23 +121,20 @@ std::string explain_split_brain(const ArrayPlan& p, const std::string& a_path,
 }
 
 std::string explain_resolved(const ArrayPlan& p, const Candidate& kept) {
-  return array_label(p) + " starts from the half kept by mdguard.prefer: " + kept.path +
-         ". Set aside: " + members_with(p, MemberState::stale) +
-         ". After boot, add them back with `mdadm " + p.devname +
-         " --add DEVICE` to resync them from the kept half.";
+  return array_label(p) + " starts from the half kept by mdguard.prefer: " + kept.path + "." +
+         others(p) + " Add the set-aside members back with `mdadm " + p.devname +
+         " --add DEVICE` after boot: they are resynced from the kept half.";
 }
 
 std::string explain_complete(const ArrayPlan& p) {
   return array_label(p) + " starts with all " + std::to_string(p.raid_disks) +
-         " members: " + fresh_list(p) + ".";
+         " members: " + fresh_list(p) + "." + others(p);
 }
 
 std::string explain_known_degraded(const ArrayPlan& p) {
   std::string s = array_label(p) + " starts as it last ran: degraded, slot(s) " +
                   slot_list(p.known_missing) + " recorded missing by its own superblock. " +
-                  "Members: " + fresh_list(p) + ".";
-  std::string stale = members_with(p, MemberState::stale);
-  if (stale != "none") s += " Stale members left out: " + stale + ".";
+                  "Members: " + fresh_list(p) + "." + others(p);
   return s + " Add a replacement with `mdadm " + p.devname + " --add DEVICE`.";
 }
 
@@ -152,9 +161,7 @@ std::string explain_not_enough(const ArrayPlan& p, bool clean) {
 std::string explain_degraded(const ArrayPlan& p, const Candidate& ref) {
   std::string s = array_label(p) + " starts degraded: slot(s) " + slot_list(p.missing_slots) +
                   " expected by " + ref.path + " (events " + std::to_string(ref.sb.events) +
-                  ") did not appear. Running on: " + fresh_list(p) + ".";
-  std::string stale = members_with(p, MemberState::stale);
-  if (stale != "none") s += " Stale members left out: " + stale + ".";
+                  ") did not appear. Running on: " + fresh_list(p) + "." + others(p);
   return s + " If the missing disk was still in use after " + when(ref.sb.utime) +
          ", its newer writes are not on these members. Replace or re-attach it, then "
          "`mdadm " + p.devname + " --add DEVICE`.";

@@ -140,6 +140,19 @@ bool preferred(const PlanPolicy& p, const Candidate& c) {
          p.prefer_uuids.end();
 }
 
+// The superblock that speaks for the array: the freshest one the kernel would
+// accept. A damaged one must not name the array (its name bytes may be the
+// damage).
+const Candidate* spokesman(const Group& g) {
+  auto good = [](const Candidate* c) { return c->sb.checksum_ok() && c->sb.kernel_rejects.empty(); };
+  const Candidate* best = nullptr;
+  for (const Candidate* c : g)
+    if (!best || (good(c) && !good(best)) ||
+        (good(c) == good(best) && c->sb.events > best->sb.events))
+      best = c;
+  return best;
+}
+
 class ArrayPlanner {
  public:
   ArrayPlanner(const PlanInput& in, const Group& group, const ConfIdentity& id, ArrayPlan& plan)
@@ -156,7 +169,7 @@ class ArrayPlanner {
 
  private:
   bool admitted() {
-    const Superblock& sb = group_.front()->sb;
+    const Superblock& sb = spokesman(group_)->sb;
     if (std::find(in_.running.begin(), in_.running.end(), sb.array_uuid) != in_.running.end())
       return skip("already-running", explain_running(plan_));
     if (id_.ignored) return skip("ignored-in-mdadm-conf", explain_conf_ignored(plan_, id_));
@@ -314,11 +327,7 @@ class ArrayPlanner {
 };
 
 ArrayPlan plan_header(const Group& g, const PlanInput& in, const ConfIdentity& id) {
-  // Describe the array by its freshest superblock.
-  const Candidate* best = g.front();
-  for (const Candidate* c : g)
-    if (c->sb.events > best->sb.events) best = c;
-  const Superblock& sb = best->sb;
+  const Superblock& sb = spokesman(g)->sb;
   ArrayPlan p;
   p.uuid = sb.array_uuid;
   p.name = sb.name;
@@ -333,7 +342,7 @@ ArrayPlan plan_header(const Group& g, const PlanInput& in, const ConfIdentity& i
 ConfIdentity identity(const Group& g, const PlanInput& in) {
   std::vector<std::string> paths;
   for (const Candidate* c : g) paths.push_back(c->path);
-  return conf_identity(in.conf, g.front()->sb, paths, in.homehost);
+  return conf_identity(in.conf, spokesman(g)->sb, paths, in.homehost);
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, F
   }
   const Fstab& f = *m.fstab;
   for (const Diagnostic& d : f.diagnostics)
-    out.add({"fstab-" + d.code, Finding::Severity::error, kArea, f.file + ":" + std::to_string(d.line),
+    out.add({d.code, Finding::Severity::error, kArea, f.file + ":" + std::to_string(d.line),
              d.message, "mount skips lines it cannot parse.", "fix: " + d.source_line});
   for (const FstabEntry& e : f.entries) check_entry(f, e, devices, out);
   if (m.proc_mounts) check_against_mounted(f, *m.proc_mounts, devices, out);

@@ -36,7 +36,7 @@ void identify(const System& sys, ArrayFacts& a) {
 
 void add_progress(const Mdstat& mdstat, const std::string& name, ArrayFacts& a) {
   const MdstatArray* m = find_array(mdstat, name);
-  if (!m || !m->progress) return;
+  if (!m || !m->progress || m->progress->state != MdstatProgress::State::running) return;
   a.sync_percent = m->progress->permille / 10.0;
   if (m->progress->finish_seconds) a.finish_minutes = static_cast<double>(m->progress->finish_seconds) / 60.0;
 }

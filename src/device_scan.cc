@@ -60,6 +60,8 @@ std::vector<BlockEntry> scan_block_devices(const System& sys) {
     if (auto part = sys.read_line(dir + "/partition"); part && parse_uint(*part, number)) {
       e.partition = true;
       e.partition_number = static_cast<unsigned>(number);
+      uint64_t start = 0;
+      if (auto s = sys.read_line(dir + "/start"); s && parse_uint(*s, start)) e.start = start * 512;
       e.parent = parent_of(sys, name);
     }
     e.holders = sys.list(dir + "/holders");

@@ -32,12 +32,39 @@ void note_md_device(const System& sys, const BlockEntry& e, Inventory& inv,
   if (state && running_state(*state)) running_md.push_back(e.name);
 }
 
+struct Sighting {
+  BlockEntry entry;
+  uint64_t offset;  // of the superblock, from the start of entry
+};
+
+// A 0.90 or 1.0 superblock in a disk's last partition, when that partition
+// ends where the disk ends, is also where the whole disk's own superblock
+// would be: the same sectors seen twice. Assembling the whole disk would put
+// the array's data at the disk's sector 0. The partition is the member.
+void drop_partition_echoes(const std::vector<Sighting>& s, Inventory& inv) {
+  std::vector<bool> echo(s.size(), false);
+  for (size_t d = 0; d < s.size(); ++d)
+    for (size_t p = 0; p < s.size(); ++p)
+      if (!s[d].entry.partition && s[p].entry.partition && s[p].entry.parent == s[d].entry.name &&
+          s[p].entry.start + s[p].offset == s[d].offset)
+        echo[d] = true;
+  std::vector<Candidate> kept;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (echo[i])
+      inv.echoes.push_back(inv.candidates[i].path);
+    else
+      kept.push_back(std::move(inv.candidates[i]));
+  }
+  inv.candidates = std::move(kept);
+}
+
 }  // namespace
 
 Inventory scan_inventory(const System& sys, bool make_nodes) {
   Inventory inv;
   auto entries = scan_block_devices(sys);
   std::vector<std::string> running_md;
+  std::vector<Sighting> sightings;  // parallel to inv.candidates
   for (const BlockEntry& e : entries)
     if (is_md(e.name)) note_md_device(sys, e, inv, running_md);
 
@@ -56,16 +83,15 @@ Inventory scan_inventory(const System& sys, bool make_nodes) {
     bool held_by_running = std::any_of(e.holders.begin(), e.holders.end(), [&](const auto& h) {
       return std::find(running_md.begin(), running_md.end(), h) != running_md.end();
     });
-    if (held_by_running) {
-      inv.running.push_back(sb->array_uuid);
-      continue;
-    }
-    if (!e.holders.empty()) {
+    if (held_by_running) inv.running.push_back(sb->array_uuid);
+    if (!e.holders.empty() && !held_by_running) {
       inv.busy.push_back(e.devnode() + " (held by " + e.holders.front() + ")");
       continue;
     }
     inv.candidates.push_back(Candidate{e.devnode(), e.major, e.minor, std::move(*sb)});
+    sightings.push_back({e, inv.candidates.back().sb.offset});
   }
+  drop_partition_echoes(sightings, inv);
   return inv;
 }
 

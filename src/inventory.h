@@ -18,6 +18,8 @@ struct Inventory {
   std::vector<unsigned> minors_in_use;
   std::vector<std::string> busy;  // members held by an md device that is not running
   std::vector<std::string> unreadable;  // devices that could not be read, with why
+  // Whole disks whose superblock is their last partition's, seen from the disk.
+  std::vector<std::string> echoes;
 };
 
 // Scans /sys/class/block and probes every device that is not an md array.

@@ -83,7 +83,8 @@ RootVerdict raw_member(const std::string& value, const std::vector<DeviceFacts>&
                   " one member directly would boot from half the array, let the halves diverge "
                   "and wreck the mirror at the next resync. Boot refused. To proceed: use " +
                   instead(devices, member) +
-                  ", and make sure the initrd assembles the array (`mdguard check`).";
+                  ", and make sure the initrd assembles the array (it needs mdguard or mdadm, and "
+                  "an mdadm.conf listing the array).";
   return v;
 }
 
@@ -134,7 +135,7 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
   if (const DeviceFacts* md = md_device_in(hits)) {
     v.code = "root-on-md";
     v.resolved = md->devnode;
-    v.explanation = "root=" + root_value + " resolves to " + v.resolved + ", an md array.";
+    v.explanation = "root=" + root_value + " resolves to " + md_name(*md) + ", an md array.";
     if (hits.size() > 1)
       v.explanation += " Its raw members show the same filesystem; mdguard resolves to the "
                        "array, never to a member.";

@@ -77,4 +77,5 @@ md_report() {
   send_file mdstat /proc/mdstat
   echo "--- /proc/mdstat"
   cat /proc/mdstat
+  if [ -d /dev/md ]; then echo "--- /dev/md"; ls -l /dev/md; fi
 }

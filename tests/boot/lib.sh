@@ -22,8 +22,11 @@
 #
 # Environment: MDGUARD (the binary to test, default build/static/mdguard),
 # BOOT_WORK, BOOT_TIMEOUT (seconds per boot, default 120).
-set -euo pipefail
+set -eEuo pipefail
 shopt -s extglob
+# A command that fails outside an assertion still says where.
+# (Not after boot_fail, which already said why: it leaves $BOOT_DIR/.failed.)
+trap '_rc=$?; [[ -e ${BOOT_DIR:-/nonexistent}/.failed ]] || echo "FAIL ${BOOT_NAME:-$0}: stopped at ${BASH_SOURCE[0]##*/} line $LINENO (status $_rc): $BASH_COMMAND" >&2' ERR
 
 boot_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 boot_top=$(cd "$boot_here/../.." && pwd)
@@ -52,7 +55,7 @@ mkdir -p "$BOOT_DIR"
 console_excerpt() {
   [[ -n $BOOT_LOG && -f $BOOT_LOG ]] || return 0
   local part
-  part=$(sed -n '/vm: running \/scenario.sh/,$p' "$BOOT_LOG" | grep -av -e 'ACPI: PM' -e 'reboot: Power down')
+  part=$(sed -n '/vm: running \/scenario.sh/,$p' "$BOOT_LOG" | grep -av -e 'ACPI: PM' -e 'reboot: Power down' -e '^@@')
   [[ -n $part ]] || part=$(cat "$BOOT_LOG")
   echo "--- console of boot $BOOT_N ($BOOT_LOG):"
   if (($# > 0)); then
@@ -64,6 +67,7 @@ console_excerpt() {
 }
 
 boot_fail() {
+  : >"$BOOT_DIR/.failed"
   {
     echo "FAIL $BOOT_NAME: $*"
     console_excerpt
@@ -81,8 +85,7 @@ fixture_path() {
   for d in "${BOOT_FIXTURES[@]}"; do
     [[ -f $d/$1.img.xz ]] && { echo "$d/$1.img.xz"; return 0; }
   done
-  echo "FAIL $BOOT_NAME: no fixture $1 (looked in ${BOOT_FIXTURES[*]})" >&2
-  exit 1
+  boot_fail "no fixture $1 (looked in ${BOOT_FIXTURES[*]})"
 }
 
 # attach FIXTURE...: decompress a fresh copy of each fixture image into the
@@ -104,16 +107,17 @@ blank() {
 }
 
 # manifest FIXTURE COLUMN: a column of the fixture's MANIFEST line (columns
-# as the MANIFEST header lists them, 1-based).
+# as the MANIFEST header lists them, 1-based). FIXTURE may name a partition
+# the way MANIFEST does: gpt-a.img:2.
 manifest() {
-  local d
+  local d img=$1.img
+  [[ $1 == *.img* ]] && img=$1
   for d in "${BOOT_FIXTURES[@]}"; do
     [[ -f $d/MANIFEST ]] || continue
-    awk -v img="$1.img" -v col="$2" '$1 == img { print $col; found = 1 } END { exit !found }' \
+    awk -v img="$img" -v col="$2" '$1 == img { print $col; found = 1 } END { exit !found }' \
       "$d/MANIFEST" && return 0
   done
-  echo "FAIL $BOOT_NAME: $1 is in no MANIFEST" >&2
-  exit 1
+  boot_fail "$1 is in no MANIFEST"
 }
 array_uuid() { if [[ $1 == rootfs-* || $1 == foreign-* ]]; then manifest "$1" 7; else manifest "$1" 6; fi; }
 device_uuid() { if [[ $1 == rootfs-* || $1 == foreign-* ]]; then manifest "$1" 8; else manifest "$1" 7; fi; }
@@ -203,8 +207,8 @@ console_lines() { sed 's/^\[ *[0-9.]*\] //' "$BOOT_LOG"; }
 # expect_console ERE: some console line (kernel message or guest output)
 # matches.
 expect_console() {
-  console_lines | grep -aEq -- "$1" ||
-    { echo "FAIL $BOOT_NAME: expected a console line matching /$1/" >&2; console_excerpt "$1" >&2; exit 1; }
+  console_lines | grep -aE -- "$1" >/dev/null ||
+    { : >"$BOOT_DIR/.failed"; echo "FAIL $BOOT_NAME: expected a console line matching /$1/" >&2; console_excerpt "$1" >&2; exit 1; }
 }
 
 # expect_no_console ERE
@@ -218,7 +222,9 @@ expect_no_console() {
 # console_time ERE: the kernel timestamp (seconds) of the first console
 # line matching ERE that has one (kernel messages, /dev/kmsg lines).
 console_time() {
-  sed -n 's/^\[ *\([0-9.]*\)\] /\1 /p' "$BOOT_LOG" | grep -aE -- "$1" | head -n1 | cut -d' ' -f1
+  local hits
+  hits=$(sed -n 's/^\[ *\([0-9.]*\)\] /\1 /p' "$BOOT_LOG" | grep -aE -- "$1") || return 0
+  head -n1 <<<"$hits" | cut -d' ' -f1
 }
 
 # ---- assertions: mdguard's status.json ------------------------------------------
@@ -277,6 +283,17 @@ expect_explanation() {
 # explanation [--tag T] [--array SEL]: print it.
 explanation() { _opts "$@"; _status_array "$_tag" "$_sel" | jq -r .explanation; }
 
+# expect_field [--tag T] [--array SEL] KEY VALUE: a top-level field of the
+# array in status.json (name, devname, level, metadata, foreign, ...).
+expect_field() {
+  _opts "$@"
+  local a got
+  a=$(_status_array "$_tag" "$_sel")
+  got=$(jq -r --arg k "${_rest[0]}" '.[$k] | tostring' <<<"$a")
+  [[ $got == "${_rest[1]}" ]] ||
+    boot_fail "expected status.json ${_rest[0]}=${_rest[1]}, got ${_rest[0]}=$got: $(jq -c '{name, devname, decision, reason}' <<<"$a")"
+}
+
 # expect_member_state [--tag T] [--array SEL] FIXTURE STATE: status.json's
 # state for that disk (fresh, stale, spare, bad-checksum, conflict).
 expect_member_state() {
@@ -289,10 +306,46 @@ expect_member_state() {
     boot_fail "expected ${_rest[0]} ($dev) to be ${_rest[1]} in status.json, got '${got:-not listed}': $(jq -c .members <<<"$a")"
 }
 
+# The guard-root verdict in status.json after `mdg TAG guard-root`:
+# {root, decision, reason, resolved, explanation}.
+_status_root() {
+  local json
+  json=$(status_json "$1")
+  [[ -n $json ]] || boot_fail "no /run/mdguard/status.json after mdg $1"
+  jq -ce '.root | objects' <<<"$json" 2>/dev/null || boot_fail "status.json after mdg $1 has no root verdict: $json"
+}
+
+# expect_root_field TAG KEY VALUE
+expect_root_field() {
+  local got
+  got=$(_status_root "$1" | jq -r --arg k "$2" '.[$k] | tostring')
+  [[ $got == "$3" ]] || boot_fail "expected the root verdict's $2=$3, got $2=$got: $(_status_root "$1" | jq -r .explanation)"
+}
+
+# expect_explanation_root TAG PHRASE: the guard-root explanation contains PHRASE.
+expect_explanation_root() {
+  local e
+  e=$(_status_root "$1" | jq -r .explanation)
+  [[ $e == *"$2"* ]] || boot_fail "expected the root verdict's explanation to contain \"$2\"; it is: $e"
+}
+
 # ---- assertions: the kernel's view (md_report) ----------------------------------
 
 # The md devices the guest reported, running or not.
 md_names() { result md; }
+
+# md_by KEY VALUE: the md devices whose md_report KEY (state, level,
+# metadata, ...) is VALUE.
+md_by() {
+  local k
+  for k in $(md_names); do
+    if [[ ${BOOT_R[md.$k.$1]-} == "$2" ]]; then echo "$k"; fi
+  done
+}
+
+# md_members K: the in_sync members of md device K (fixture names, or vdXN
+# for partitions), sorted, on one line.
+md_members() { _md_devs "$1" in_sync; }
 
 # _md_of [FIXTURE]: the md device holding FIXTURE, or the only running one.
 _md_of() {
@@ -349,6 +402,7 @@ expect_md() {
       *) boot_fail "expect_md: unknown key $key" ;;
     esac
     [[ $got == "$want" ]] || {
+      : >"$BOOT_DIR/.failed"
       echo "FAIL $BOOT_NAME: expected $k $key=$want, sysfs says $key=$got" >&2
       echo "--- what the guest reported for $k:" >&2
       for key in "${!BOOT_R[@]}"; do [[ $key == "md.$k."* ]] && echo "$key=${BOOT_R[$key]}"; done | sort >&2
@@ -379,7 +433,7 @@ expect_not_member() {
     [[ ! ${BOOT_R[md.$k.dev.$v]+set} ]] ||
       boot_fail "expected $1 ($v) in no md array, but $k holds it (${BOOT_R[md.$k.dev.$v]})"
   done
-  ! boot_file mdstat | grep -Eq "(^| )$v\[" ||
+  ! boot_file mdstat | grep -E "(^| )$v\[" >/dev/null ||
     boot_fail "expected $1 ($v) in no md array, but /proc/mdstat names it: $(boot_file mdstat | tr '\n' ' ')"
 }
 
@@ -390,24 +444,27 @@ expect_no_md() {
     [[ ${BOOT_R[md.$k.state]-} == @(clear|inactive|) ]] ||
       boot_fail "expected no running md array, but $k is ${BOOT_R[md.$k.state]}"
   done
-  ! boot_file mdstat | grep -Eq '^md[^ ]* : ' ||
+  ! boot_file mdstat | grep -E '^md[^ ]* : ' >/dev/null ||
     boot_fail "expected no md array, /proc/mdstat says: $(boot_file mdstat | tr '\n' ' ')"
 }
 
 # expect_mdstat ERE: a /proc/mdstat line matches.
 expect_mdstat() {
-  boot_file mdstat | grep -Eq -- "$1" ||
+  boot_file mdstat | grep -E -- "$1" >/dev/null ||
     boot_fail "expected a /proc/mdstat line matching /$1/; it is: $(boot_file mdstat | tr '\n' '|')"
 }
 
 # ---- assertions: the disks --------------------------------------------------------
 
-# expect_disks_unchanged: every attached image is byte-identical to what it
-# was before the last boot. Required after every refusal: mdguard never
-# writes a superblock, and a refused array must not have been started.
+# expect_disks_unchanged [FIXTURE...]: every attached image (or the ones
+# named) is byte-identical to what it was before the last boot. Required
+# after every refusal: mdguard never writes a superblock, and a refused array
+# must not have been started.
 expect_disks_unchanged() {
-  local d now bad=()
-  for d in "${BOOT_DISKS[@]}"; do
+  local d now bad=() list=()
+  if (($#)); then for d in "$@"; do list+=("$BOOT_DIR/$d.img"); done; else list=("${BOOT_DISKS[@]}"); fi
+  for d in "${list[@]}"; do
+    [[ ${BOOT_SHA[$d]+set} ]] || boot_fail "expect_disks_unchanged: $(basename "$d" .img) is not attached"
     now=$(sha256sum <"$d" | cut -d' ' -f1)
     [[ $now == "${BOOT_SHA[$d]}" ]] || bad+=("$(basename "$d" .img)")
   done

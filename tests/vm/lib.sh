@@ -29,5 +29,5 @@ vm_exit_status() {
 # vm_kernel_says LOG REGEX: true when a kernel message matches REGEX
 # (extended regex, matched against the text after the "[ time ]" stamp).
 vm_kernel_says() {
-  sed -n 's/^\[ *[0-9.]*\] //p' "$1" | grep -Eq -- "$2"
+  sed -n 's/^\[ *[0-9.]*\] //p' "$1" | grep -E -- "$2" >/dev/null  # not -q: an early exit breaks the pipe under pipefail
 }

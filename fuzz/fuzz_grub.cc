@@ -1,0 +1,82 @@
+// Feeds arbitrary bytes to every GRUB reader: as grub.cfg (alone, and with
+// itself as the grubenv, a BLS entry and every file it sources), as
+// grubenv, /etc/default/grub, a BLS entry and menu.lst. Results are used the
+// way `check` uses them: the default entry under both flavours, root=, md
+// UUIDs of GRUB devices, formatted diagnostics.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "diagnostic.h"
+#include "grub_cfg.h"
+#include "grub_legacy.h"
+
+using namespace mdguard;
+
+namespace {
+
+void use(const GrubConfig& c, std::string_view text) {
+  (void)format(c.diagnostics);
+  for (const GrubEntry& e : c.entries) {
+    if (e.linux) {
+      (void)kernel_root(e.linux->args);
+      (void)kernel_args_without_root(e.linux->args);
+    }
+    for (const GrubRootStep& r : e.root) {
+      (void)grub_device_md_uuid(r.value);
+      for (const std::string& h : r.hints) (void)grub_device_md_uuid(h);
+    }
+  }
+  std::string_view first_line = text.substr(0, text.find('\n'));
+  for (GrubFlavor f : {GrubFlavor::automatic, GrubFlavor::upstream, GrubFlavor::red_hat}) {
+    GrubDefault d = resolve_default(c, {}, f);
+    if (d.entry && *d.entry >= c.entries.size()) __builtin_trap();
+    if (d.entry && c.entries[*d.entry].submenu) __builtin_trap();
+    d = resolve_default(c, first_line, f);
+    if (d.entry && c.entries[*d.entry].submenu) __builtin_trap();
+    (void)resolve_default(c, "saved", f);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+
+  use(parse_grub_cfg("fuzz.cfg", text), text);
+
+  GrubEnvBlock env = parse_grubenv("grubenv", text);
+  (void)format(env.diagnostics);
+  BlsEntry bls = parse_bls_entry("/boot/loader/entries/fuzz.conf", text);
+  (void)format(bls.diagnostics);
+  GrubCfgOptions o;
+  o.grubenv = env.vars;
+  o.grubenv["saved_entry"] = std::string(text.substr(0, 64));
+  o.bls_entries = {bls, parse_bls_entry("b.conf", "linux /vmlinuz\nversion 1\noptions $kernelopts x\n")};
+  o.variables["grub_platform"] = "efi";
+  o.variables["prefix"] = "(hd0,gpt2)/boot/grub";
+  o.read = [text](const std::string& path) -> std::optional<std::string> {
+    if (path.size() % 3 == 0) return std::nullopt;
+    return std::string(text);
+  };
+  o.max_depth = 3;
+  use(parse_grub_cfg("fuzz.cfg", text, o), text);
+
+  DefaultGrub dg = parse_default_grub("default", text);
+  (void)format(dg.diagnostics);
+  (void)default_grub_kernel_args(dg);
+  read_default_grub(dg, "grub.d/x.cfg", text);
+
+  size_t half = size / 2;
+  (void)rpm_vercmp(text.substr(0, half), text.substr(half));
+  (void)grub_menu_name_matches(text.substr(0, half), text.substr(half));
+  (void)grub_device_md_uuid(text);
+
+  LegacyMenu m = parse_menu_lst("menu.lst", text);
+  (void)format(m.diagnostics);
+  LegacyDefault ld = resolve_legacy_default(m, text);
+  if (ld.entry && *ld.entry >= m.entries.size()) __builtin_trap();
+  (void)parse_legacy_device(text);
+  return 0;
+}

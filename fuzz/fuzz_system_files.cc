@@ -1,0 +1,138 @@
+// Feeds arbitrary bytes to the readers of system files (fstab, mounts,
+// mtab, mountinfo, /proc/mdstat, md sysfs attributes) as text, and to the
+// boot code detector and the FAT reader as disks, laid out three ways:
+//
+//   1. the bytes as a whole disk;
+//   2. the bytes at the start of a 4 MiB disk of zeros, so that partition
+//      tables, boot.img's core sector and FAT offsets in the input can
+//      point past its end and still land on the disk;
+//   3. the bytes as the contents of an ESP: an MBR with one partition of
+//      type 0xef from sector 1 to the end of a 4 MiB disk.
+//
+// Invariants: memory never fails to read, so detect_boot_code always
+// succeeds (an error would mean a read outside the disk); parsers keep only
+// what they diagnose nothing fatal about.
+//
+// Seeds (fuzz/corpus/system_files): fstab, /proc/mounts, mountinfo and
+// captured /proc/mdstat texts; the first sectors of the grub-install MBR
+// fixture; the head of the FAT12 ESP fixture.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "block_device.h"
+#include "boot_code.h"
+#include "fstab.h"
+#include "mdstat.h"
+
+using namespace mdguard;
+
+namespace {
+
+constexpr uint64_t kDisk = 4 << 20;
+
+// `head`, then the input at `at`, then zeros up to kDisk; made up on each
+// read so that no megabytes are allocated per run.
+class LayoutDevice final : public BlockDevice {
+ public:
+  LayoutDevice(std::vector<uint8_t> head, const uint8_t* data, size_t size, uint64_t at)
+      : head_(std::move(head)), data_(data), at_(at) {
+    size_ = static_cast<size_t>(std::min<uint64_t>(size, kDisk - at));
+  }
+  const std::string& name() const override { return name_; }
+  uint64_t size() const override { return kDisk; }
+  Result<std::vector<uint8_t>> read(uint64_t offset, size_t length) const override {
+    if (offset > kDisk || length > kDisk - offset)
+      return make_error("out-of-range", name_ + ": read past the end");
+    std::vector<uint8_t> out(length, 0);
+    for (uint64_t i = offset; i < std::min<uint64_t>(offset + length, head_.size()); ++i)
+      out[i - offset] = head_[i];
+    uint64_t from = std::max(offset, at_), to = std::min(offset + length, at_ + size_);
+    if (from < to)
+      std::copy(data_ + (from - at_), data_ + (to - at_),
+                out.begin() + static_cast<std::ptrdiff_t>(from - offset));
+    return out;
+  }
+
+ private:
+  std::string name_ = "fuzz-disk";
+  std::vector<uint8_t> head_;
+  const uint8_t* data_;
+  size_t size_;
+  uint64_t at_;
+};
+
+// An MBR whose only partition, type 0xef, covers sector 1 to the end.
+std::vector<uint8_t> esp_mbr() {
+  std::vector<uint8_t> mbr(512, 0);
+  mbr[0x1be + 4] = 0xef;
+  mbr[0x1be + 8] = 1;
+  uint32_t sectors = static_cast<uint32_t>(kDisk / 512 - 1);
+  for (int i = 0; i < 4; ++i) mbr[0x1be + 12 + i] = static_cast<uint8_t>(sectors >> (8 * i));
+  mbr[510] = 0x55, mbr[511] = 0xaa;
+  return mbr;
+}
+
+// Everything a FAT volume lets one reach: directories three levels down,
+// the first bytes of every file.
+void walk(const FatVolume& vol, const std::vector<FatEntry>& entries, int depth) {
+  for (const FatEntry& e : entries) {
+    if (e.directory) {
+      if (depth > 0)
+        if (auto sub = vol.list(e)) walk(vol, *sub, depth - 1);
+    } else {
+      auto head = vol.read(e, 600);
+      if (head && head->size() > std::min<size_t>(600, e.size)) __builtin_trap();
+    }
+  }
+  (void)vol.find("\\EFI\\BOOT\\BOOTX64.EFI");
+}
+
+void disk(const BlockDevice& dev) {
+  auto bc = detect_boot_code(dev);
+  if (!bc) __builtin_trap();
+  for (const UefiLoader& l : bc->uefi)
+    if (l.path.empty()) __builtin_trap();
+  if (auto vol = FatVolume::open(dev))
+    if (auto root = vol->root()) walk(*vol, *root, 3);
+}
+
+void text(std::string_view t) {
+  Fstab fstab = parse_fstab("fstab", t);
+  Fstab mounts = parse_mounts("mounts", t);
+  size_t half = t.size() / 2;
+  Fstab first = parse_mounts("mtab", t.substr(0, half));
+  (void)compare_mtab(first, mounts);
+  (void)compare_mtab(fstab, first);
+  (void)parse_mountinfo("mountinfo", t);
+  (void)mtab_link_is_proc(t);
+  (void)decode_mount_escapes(t);
+
+  Mdstat m = parse_mdstat("mdstat", t);
+  for (const MdstatArray& a : m.arrays) {
+    (void)a.degraded();
+    if (a.progress && a.progress->permille > 1000) __builtin_trap();
+  }
+  (void)parse_array_state(t);
+  (void)parse_sync_action(t);
+  (void)parse_sync_completed(t);
+  (void)parse_sysfs_number(t);
+  (void)parse_metadata_version(t);
+  (void)parse_member_state(t);
+  (void)parse_member_slot(t);
+  (void)parse_sysfs_uuid(t);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  text(std::string_view(reinterpret_cast<const char*>(data), size));
+  disk(*memory_device("fuzz", std::vector<uint8_t>(data, data + size)));
+  disk(LayoutDevice({}, data, size, 0));
+  disk(LayoutDevice(esp_mbr(), data, size, 512));
+  (void)classify_boot_sector(std::span<const uint8_t>(data, size));
+  return 0;
+}
