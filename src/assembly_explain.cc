@@ -49,8 +49,8 @@ std::string others(const ArrayPlan& p) {
   if (std::string v = members_with(p, MemberState::spare); v != "none") s += " Spares: " + v + ".";
   if (std::string v = members_with(p, MemberState::stale); v != "none")
     s += " Stale members left out: " + v + ".";
-  if (std::string v = members_with(p, MemberState::bad_checksum); v != "none")
-    s += " Left out for a bad superblock: " + v + ".";
+  for (const auto& m : p.members)
+    if (m.state == MemberState::bad_checksum) s += " Left out: " + m.path + ", " + m.note + ".";
   return s;
 }
 
@@ -142,8 +142,8 @@ std::string explain_wait(const ArrayPlan& p, double seconds_left) {
   char left[32];
   std::snprintf(left, sizeof left, "%.0f", seconds_left);
   return array_label(p) + " is waiting for slot(s) " + slot_list(p.missing_slots) +
-         ", which its freshest superblock expects; present: " + fresh_list(p) + ". " + left +
-         " s left (mdguard.wait=).";
+         ", which its freshest superblock expects; present: " + fresh_list(p) + "." + others(p) +
+         " " + left + " s left (mdguard.wait=).";
 }
 
 std::string explain_not_enough(const ArrayPlan& p, bool clean) {

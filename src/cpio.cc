@@ -57,31 +57,22 @@ std::string printable(Bytes b) {
 }
 
 bool file_type(uint32_t mode, CpioFileType& type) {
-  switch (mode & kTypeMask) {
-    case 0100000:
-      type = CpioFileType::regular;
+  static const struct {
+    uint32_t bits;
+    CpioFileType type;
+  } kTypes[] = {
+      {0100000, CpioFileType::regular},      {0040000, CpioFileType::directory},
+      {0120000, CpioFileType::symlink},      {0020000, CpioFileType::char_device},
+      {0060000, CpioFileType::block_device}, {0010000, CpioFileType::fifo},
+      {0140000, CpioFileType::socket},
+  };
+  for (const auto& t : kTypes) {
+    if ((mode & kTypeMask) == t.bits) {
+      type = t.type;
       return true;
-    case 0040000:
-      type = CpioFileType::directory;
-      return true;
-    case 0120000:
-      type = CpioFileType::symlink;
-      return true;
-    case 0020000:
-      type = CpioFileType::char_device;
-      return true;
-    case 0060000:
-      type = CpioFileType::block_device;
-      return true;
-    case 0010000:
-      type = CpioFileType::fifo;
-      return true;
-    case 0140000:
-      type = CpioFileType::socket;
-      return true;
-    default:
-      return false;
+    }
   }
+  return false;
 }
 
 struct Header {

@@ -183,8 +183,6 @@ Result<pid_t> spawn(const std::string& path, const std::vector<std::string>& arg
   return pid;
 }
 
-// Waits for the tool, keeping the start of its stderr and killing it once
-// its output is over `max_output`.
 // Reads what the tool said; false at the end of it.
 bool read_stderr(Fd& err, std::string& text) {
   char buf[4096];
@@ -194,6 +192,8 @@ bool read_stderr(Fd& err, std::string& text) {
   return n > 0;
 }
 
+// Waits for the tool, keeping the start of its stderr and killing it once
+// its output is over `max_output`.
 void supervise(pid_t pid, int out, int err_pipe, uint64_t max_output, FilterOutcome& r) {
   Fd err(err_pipe);
   ::fcntl(err.get(), F_SETFL, O_NONBLOCK);
