@@ -14,9 +14,14 @@ namespace mdguard::testing {
 std::string fixture_dir() { return std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/superblocks"; }
 
 std::vector<uint8_t> fixture_bytes(const std::string& name) {
+  return fixture_bytes_in("superblocks", name);
+}
+
+std::vector<uint8_t> fixture_bytes_in(const std::string& folder, const std::string& name) {
   static std::map<std::string, std::vector<uint8_t>> cache;
-  if (auto it = cache.find(name); it != cache.end()) return it->second;
-  std::string cmd = "xz -dc '" + fixture_dir() + "/" + name + ".xz'";
+  std::string path = std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/" + folder + "/" + name + ".xz";
+  if (auto it = cache.find(path); it != cache.end()) return it->second;
+  std::string cmd = "xz -dc '" + path + "'";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("cannot run " + cmd);
   std::vector<uint8_t> out;
@@ -24,7 +29,7 @@ std::vector<uint8_t> fixture_bytes(const std::string& name) {
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.insert(out.end(), buf, buf + n);
   if (pclose(p) != 0 || out.empty()) throw std::runtime_error("failed: " + cmd);
-  return cache[name] = out;
+  return cache[path] = out;
 }
 
 std::string fixture_file(const std::string& name) {

@@ -11,6 +11,8 @@ namespace mdguard::testing {
 std::string fixture_dir();
 // The decompressed bytes of NAME.xz in the fixture folder.
 std::vector<uint8_t> fixture_bytes(const std::string& name);
+// The same for tests/fixtures/FOLDER/NAME.xz.
+std::vector<uint8_t> fixture_bytes_in(const std::string& folder, const std::string& name);
 // Decompresses NAME.xz into a scratch folder and returns the file's path.
 std::string fixture_file(const std::string& name);
 
