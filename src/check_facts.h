@@ -25,7 +25,10 @@ struct ArrayFacts {
   Metadata metadata = Metadata::v1_2;
   int32_t level = 0;
   uint32_t raid_disks = 0;
+  uint32_t layout = 0;
+  bool clean = true;
   std::vector<std::string> members;  // /dev/sda1, as the kernel names them
+  std::vector<int> member_slots;     // parallel to members; -1: spare or unknown
   std::string array_state;           // clean, active, inactive, read-auto, ...
   uint32_t degraded = 0;             // members missing
   std::string sync_action;           // idle, resync, recover, check, repair, reshape

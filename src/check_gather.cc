@@ -51,8 +51,13 @@ ArrayFacts array_facts(const System& sys, const std::string& name, const Mdstat&
   a.degraded = static_cast<uint32_t>(number(sys, dir + "degraded"));
   a.sync_action = sys.read_line(dir + "sync_action").value_or("");
   a.mismatch_cnt = number(sys, dir + "mismatch_cnt");
-  for (const std::string& entry : sys.list(dir))
-    if (entry.rfind("dev-", 0) == 0) a.members.push_back("/dev/" + entry.substr(4));
+  for (const std::string& entry : sys.list(dir)) {
+    if (entry.rfind("dev-", 0) != 0) continue;
+    a.members.push_back("/dev/" + entry.substr(4));
+    auto slot = parse_sysfs_number(sys.read_line(dir + entry + "/slot").value_or("none"));
+    a.member_slots.push_back(slot ? static_cast<int>(*slot) : -1);
+  }
+  a.layout = static_cast<uint32_t>(number(sys, dir + "layout"));
   identify(sys, a);
   add_progress(mdstat, name, a);
   for (const std::string& link : sys.list("/dev/md")) {
