@@ -8,6 +8,7 @@
 #include "check_boot.h"
 #include "check_fstab.h"
 #include "check_gather.h"
+#include "check_initrd.h"
 #include "check_mdadm_conf.h"
 #include "device_scan.h"
 #include "root_facts.h"
@@ -105,6 +106,21 @@ std::vector<DiskBoot> read_boot_code(const System& live, const std::vector<std::
   return out;
 }
 
+InitrdFacts running_initrd(const System& live, const System& target) {
+  InitrdFacts f;
+  f.kernel = live.read_line("/proc/sys/kernel/osrelease").value_or("");
+  f.why = "the running kernel " + f.kernel;
+  f.path = "/boot/initrd.img-" + f.kernel;
+  if (!target.exists(f.path) && target.exists("/boot/initramfs-" + f.kernel + ".img"))
+    f.path = "/boot/initramfs-" + f.kernel + ".img";  // dracut's name on Fedora and RHEL
+  f.kernel_config = target.read("/boot/config-" + f.kernel).value_or("");
+  if (auto listing = read_initrd_file(target.path(f.path)))
+    f.listing = std::move(*listing);
+  else
+    f.error = listing.error().message;
+  return f;
+}
+
 }  // namespace
 
 std::string CheckReport::verdict() const {
@@ -126,13 +142,19 @@ CheckReport run_check(const System& live, const System& target) {
   auto disk_of = disks_of(live);
   std::string homehost = target.read_line("/etc/hostname").value_or("");
 
-  r.areas = {"arrays", "mdadm.conf", "fstab", "boot code", "survive one disk"};
+  r.areas = {"arrays", "mdadm.conf", "fstab", "initrd", "boot code", "survive one disk"};
   check_arrays(arrays, r.findings);
   check_mdadm_conf(read_mdadm_conf(target), arrays, proc_partitions(live), homehost, r.findings);
   MountFacts mounts = mount_facts(live, target);
   check_fstab(mounts, devices, r.findings);
 
+  InitrdFacts initrd = running_initrd(live, target);
+  check_initrd(initrd, arrays, r.findings);
+
   SurviveInput s;
+  InitrdDegraded degraded = initrd_degraded(initrd);
+  s.initrd_starts_degraded = degraded.starts;
+  s.initrd_policy = degraded.how;
   s.mode = live.exists("/sys/firmware/efi") ? BootMode::uefi : BootMode::bios;
   s.vital = vital_placements(mounts, devices, arrays, disk_of);
   s.disk_of = disk_of;
