@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   GrubCfgOptions o;
   o.grubenv = env.vars;
   o.grubenv["saved_entry"] = std::string(text.substr(0, 64));
-  o.bls_entries = {bls, parse_bls_entry("b.conf", "linux /vmlinuz\nversion 1\noptions $kernelopts x\n")};
+  o.bls_entries = {bls,
+                   parse_bls_entry("b.conf", "linux /vmlinuz\nversion 1\noptions $kernelopts x\n")};
   o.variables["grub_platform"] = "efi";
   o.variables["prefix"] = "(hd0,gpt2)/boot/grub";
   o.read = [text](const std::string& path) -> std::optional<std::string> {

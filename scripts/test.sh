@@ -21,6 +21,7 @@ step() {
 
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 
+step "clang-format" bash tests/format-check.sh
 step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
 step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 1 MB" bash tests/static-binary.sh build/static/mdguard

@@ -34,8 +34,9 @@ PlanInput make_input(const System& sys, const BootConfig& config,
                      const BootReport& report) {
   inv = paths.empty() ? scan_inventory(sys, live) : inventory_of(paths);
   for (const std::string& disk : inv.echoes)
-    report.say(BootReport::info, disk + " shows the superblock of its last partition, which "
-                                        "ends where the disk ends; the partition is the member.");
+    report.say(BootReport::info, disk +
+                                     " shows the superblock of its last partition, which "
+                                     "ends where the disk ends; the partition is the member.");
   apply_device_lines(config, inv, report);
   PlanInput in;
   in.candidates = inv.candidates;
@@ -59,13 +60,13 @@ void ask_consent(ArrayPlan& p, const Policy& policy, const BootReport& report) {
   p.decision = Decision::refuse;
   p.reason = yes ? "degraded-declined" : "degraded-prompt-timeout-deny";
   p.explanation = array_label(p) + " is refused: it is missing slot(s) " +
-                  slot_list(p.missing_slots) + (yes ? " and the operator declined" :
-                                                     " and nobody answered the prompt") +
+                  slot_list(p.missing_slots) +
+                  (yes ? " and the operator declined" : " and nobody answered the prompt") +
                   ". To proceed: attach the missing disk, or boot with mdguard.degraded=allow.";
 }
 
 void report_final(const ArrayPlan& p, const BootReport& report) {
-  BootReport::Level level = p.decision == Decision::refuse       ? BootReport::error
+  BootReport::Level level = p.decision == Decision::refuse           ? BootReport::error
                             : p.decision == Decision::start_degraded ? BootReport::warning
                                                                      : BootReport::notice;
   std::string head = std::string(to_string(p.decision)) + " " + p.devname + " (" + p.reason + ")";

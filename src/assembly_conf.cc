@@ -47,7 +47,9 @@ bool matches(const ConfArray& a, const Superblock& sb, const std::vector<std::st
   return true;
 }
 
-std::string minor_name(unsigned minor) { return "/dev/md" + std::to_string(minor); }
+std::string minor_name(unsigned minor) {
+  return "/dev/md" + std::to_string(minor);
+}
 
 }  // namespace
 

@@ -41,7 +41,9 @@ std::string prefer_value(const std::string& path, const Superblock& sb) {
   return sb.metadata == Metadata::v0_90 ? path : sb.device_uuid_text();
 }
 
-std::string fresh_list(const ArrayPlan& p) { return members_with(p, MemberState::fresh); }
+std::string fresh_list(const ArrayPlan& p) {
+  return members_with(p, MemberState::fresh);
+}
 
 // Spares and members left out, for every explanation of a start.
 std::string others(const ArrayPlan& p) {
@@ -84,8 +86,11 @@ std::string explain_not_listed(const ArrayPlan& p, const MdadmConf& conf) {
 }
 
 std::string explain_all_bad(const ArrayPlan& p) {
-  return array_label(p) + " cannot start: every member found has a superblock the kernel "
-         "refuses (" + members_with(p, MemberState::bad_checksum) + "). mdguard never uses "
+  return array_label(p) +
+         " cannot start: every member found has a superblock the kernel "
+         "refuses (" +
+         members_with(p, MemberState::bad_checksum) +
+         "). mdguard never uses "
          "such a member. To proceed: check the disks and cables (`mdguard examine` shows the "
          "damage); a member whose superblock alone is damaged can be re-added after boot.";
 }
@@ -97,23 +102,27 @@ std::string explain_only_spares(const ArrayPlan& p, size_t spares) {
 }
 
 std::string explain_conflict(const ArrayPlan& p) {
-  std::string s = array_label(p) + " is refused: its members' superblocks contradict each "
+  std::string s = array_label(p) +
+                  " is refused: its members' superblocks contradict each "
                   "other, so which one is real cannot be told from the disks.";
   for (const auto& m : p.members)
     if (m.state == MemberState::conflict) s += " " + m.path + " " + m.note + ".";
-  return s + " This happens when a disk was copied with dd, or one disk is reachable through "
-             "two paths. To proceed: detach the copy (or set up multipath), then reboot.";
+  return s +
+         " This happens when a disk was copied with dd, or one disk is reachable through "
+         "two paths. To proceed: detach the copy (or set up multipath), then reboot.";
 }
 
-std::string explain_split_brain(const ArrayPlan& p, const std::string& a_path,
-                                const Superblock& a, const std::string& b_path,
-                                const Superblock& b) {
-  return array_label(p) + " is refused: split brain. Its halves were each run without the "
-         "other: " + half(a_path, a) + " records slot " + std::to_string(b.role()) +
-         " as missing, and " + half(b_path, b) + " records slot " + std::to_string(a.role()) +
+std::string explain_split_brain(const ArrayPlan& p, const std::string& a_path, const Superblock& a,
+                                const std::string& b_path, const Superblock& b) {
+  return array_label(p) +
+         " is refused: split brain. Its halves were each run without the "
+         "other: " +
+         half(a_path, a) + " records slot " + std::to_string(b.role()) + " as missing, and " +
+         half(b_path, b) + " records slot " + std::to_string(a.role()) +
          " as missing. Each may hold writes the other lacks, and starting either silently "
          "would throw the other's away. To proceed: from a rescue shell, look at each half "
-         "read-only (e.g. `mdadm --assemble --readonly --run /dev/md9 " + a_path +
+         "read-only (e.g. `mdadm --assemble --readonly --run /dev/md9 " +
+         a_path +
          "`), decide which to keep, and boot with mdguard.prefer=" + prefer_value(a_path, a) +
          " (keeps " + a_path + ") or mdguard.prefer=" + prefer_value(b_path, b) + " (keeps " +
          b_path + "). After boot, add the other half back with `mdadm " + p.devname +
@@ -154,8 +163,9 @@ std::string explain_not_enough(const ArrayPlan& p, bool clean) {
     s += " (the array was not shut down cleanly, so parity cannot be trusted to rebuild)";
   std::string stale = members_with(p, MemberState::stale);
   if (stale != "none") s += ". Stale members left out: " + stale;
-  return s + ". To proceed: attach the missing disks and reboot; `mdguard examine` on each "
-             "device shows which array and slot it belongs to.";
+  return s +
+         ". To proceed: attach the missing disks and reboot; `mdguard examine` on each "
+         "device shows which array and slot it belongs to.";
 }
 
 std::string explain_degraded(const ArrayPlan& p, const Candidate& ref) {
@@ -164,13 +174,16 @@ std::string explain_degraded(const ArrayPlan& p, const Candidate& ref) {
                   ") did not appear. Running on: " + fresh_list(p) + "." + others(p);
   return s + " If the missing disk was still in use after " + when(ref.sb.utime) +
          ", its newer writes are not on these members. Replace or re-attach it, then "
-         "`mdadm " + p.devname + " --add DEVICE`.";
+         "`mdadm " +
+         p.devname + " --add DEVICE`.";
 }
 
 std::string explain_denied(const ArrayPlan& p, const Candidate& ref) {
-  return array_label(p) + " is refused: slot(s) " + slot_list(p.missing_slots) +
-         " expected by " + ref.path + " did not appear, and the policy forbids a degraded "
-         "start (mdguard.degraded=deny). Members present: " + fresh_list(p) +
+  return array_label(p) + " is refused: slot(s) " + slot_list(p.missing_slots) + " expected by " +
+         ref.path +
+         " did not appear, and the policy forbids a degraded "
+         "start (mdguard.degraded=deny). Members present: " +
+         fresh_list(p) +
          ". To proceed: attach the missing disk and reboot, or boot once with "
          "mdguard.degraded=allow to run on what is here.";
 }

@@ -20,9 +20,8 @@ std::string explain_not_listed(const ArrayPlan& p, const MdadmConf& conf);
 std::string explain_all_bad(const ArrayPlan& p);
 std::string explain_only_spares(const ArrayPlan& p, size_t spares);
 std::string explain_conflict(const ArrayPlan& p);
-std::string explain_split_brain(const ArrayPlan& p, const std::string& a_path,
-                                const Superblock& a, const std::string& b_path,
-                                const Superblock& b);
+std::string explain_split_brain(const ArrayPlan& p, const std::string& a_path, const Superblock& a,
+                                const std::string& b_path, const Superblock& b);
 std::string explain_resolved(const ArrayPlan& p, const Candidate& kept);
 std::string explain_complete(const ArrayPlan& p);
 std::string explain_known_degraded(const ArrayPlan& p);

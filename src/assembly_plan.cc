@@ -42,7 +42,9 @@ const char* to_string(MemberState s) {
   return "?";
 }
 
-std::string ArrayPlan::uuid_text() const { return hex(uuid, 4, ':'); }
+std::string ArrayPlan::uuid_text() const {
+  return hex(uuid, 4, ':');
+}
 
 std::vector<const PlannedMember*> ArrayPlan::to_add() const {
   std::vector<const PlannedMember*> out;
@@ -55,7 +57,9 @@ namespace {
 
 using Group = std::vector<const Candidate*>;
 
-bool is_slot(uint16_t role) { return role < kRoleJournal; }
+bool is_slot(uint16_t role) {
+  return role < kRoleJournal;
+}
 
 // Does `view`'s superblock record slot `slot` as held by a working device?
 bool records_active(const Superblock& view, uint16_t slot) {
@@ -95,10 +99,9 @@ std::vector<const Candidate*> duplicates(const Group& g) {
     for (size_t j = 0; j < g.size(); ++j) {
       if (i == j) continue;
       const Superblock &a = g[i]->sb, &b = g[j]->sb;
-      bool same = a.metadata == Metadata::v0_90
-                      ? a.this_disk.number == b.this_disk.number && a.events == b.events &&
-                            a.utime == b.utime
-                      : a.device_uuid == b.device_uuid;
+      bool same = a.metadata == Metadata::v0_90 ? a.this_disk.number == b.this_disk.number &&
+                                                      a.events == b.events && a.utime == b.utime
+                                                : a.device_uuid == b.device_uuid;
       if (same) {
         out.push_back(g[i]);
         break;
@@ -144,7 +147,9 @@ bool preferred(const PlanPolicy& p, const Candidate& c) {
 // accept. A damaged one must not name the array (its name bytes may be the
 // damage).
 const Candidate* spokesman(const Group& g) {
-  auto good = [](const Candidate* c) { return c->sb.checksum_ok() && c->sb.kernel_rejects.empty(); };
+  auto good = [](const Candidate* c) {
+    return c->sb.checksum_ok() && c->sb.kernel_rejects.empty();
+  };
   const Candidate* best = nullptr;
   for (const Candidate* c : g)
     if (!best || (good(c) && !good(best)) ||
@@ -197,8 +202,10 @@ class ArrayPlanner {
     for (const Candidate* c : usable_)
       if (!same_geometry(c->sb, ref_->sb)) odd.push_back(c);
     if (dups.empty() && odd.empty()) return true;
-    for (const Candidate* c : dups) conflicted(*c, "carries the same member superblock as another device");
-    for (const Candidate* c : odd) conflicted(*c, "disagrees with " + ref_->path + " on the array's geometry");
+    for (const Candidate* c : dups)
+      conflicted(*c, "carries the same member superblock as another device");
+    for (const Candidate* c : odd)
+      conflicted(*c, "disagrees with " + ref_->path + " on the array's geometry");
     return refuse("conflicting-superblocks", explain_conflict(plan_));
   }
 
@@ -222,8 +229,9 @@ class ArrayPlanner {
     // Keep the preferred member and those its superblock still counts as working.
     Group kept;
     for (const Candidate* c : usable_) {
-      bool with_keep = c == keep || (is_slot(c->sb.role()) && records_active(keep->sb, c->sb.role()) &&
-                                      records_active(c->sb, keep->sb.role()));
+      bool with_keep =
+          c == keep || (is_slot(c->sb.role()) && records_active(keep->sb, c->sb.role()) &&
+                        records_active(c->sb, keep->sb.role()));
       if (with_keep || !is_slot(c->sb.role()))
         kept.push_back(c);
       else
@@ -245,7 +253,8 @@ class ArrayPlanner {
       if (role == kRoleSpare) {
         spares.push_back(planned(*c, MemberState::spare));
       } else if (!is_slot(role)) {
-        plan_.members.push_back(planned(*c, MemberState::stale, "its own superblock marks it faulty"));
+        plan_.members.push_back(
+            planned(*c, MemberState::stale, "its own superblock marks it faulty"));
       } else if (c->sb.events + 1 < ref.events) {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_behind(c->sb, *ref_)));
       } else if (c != ref_ && !reference_keeps(ref, c->sb)) {
@@ -273,19 +282,27 @@ class ArrayPlanner {
     for (uint16_t s : present_)
       if (s < avail.size()) avail[s] = true;
     for (uint32_t s = 0; s < slots.size(); ++s) {
-      if (slots[s] == SlotState::missing) plan_.known_missing.push_back(s);
-      else if (!avail[s]) plan_.missing_slots.push_back(s);
+      if (slots[s] == SlotState::missing)
+        plan_.known_missing.push_back(s);
+      else if (!avail[s])
+        plan_.missing_slots.push_back(s);
     }
     if (plan_.missing_slots.empty()) {
-      if (split_resolved_) return set(Decision::start_degraded, "split-brain-resolved", explain_resolved(plan_, *ref_));
-      if (plan_.known_missing.empty()) return set(Decision::start, "complete", explain_complete(plan_));
+      if (split_resolved_)
+        return set(Decision::start_degraded, "split-brain-resolved",
+                   explain_resolved(plan_, *ref_));
+      if (plan_.known_missing.empty())
+        return set(Decision::start, "complete", explain_complete(plan_));
       return set(Decision::start, "known-degraded", explain_known_degraded(plan_));
     }
     bool ok = enough(ref.level, ref.raid_disks, ref.layout, ref.clean, avail);
     if (in_.waited_seconds < in_.policy.wait_seconds)
-      return set(Decision::wait, "waiting-for-members", explain_wait(plan_, in_.policy.wait_seconds - in_.waited_seconds));
-    if (!ok) return set(Decision::refuse, "not-enough-members", explain_not_enough(plan_, ref.clean));
-    if (split_resolved_) return set(Decision::start_degraded, "split-brain-resolved", explain_resolved(plan_, *ref_));
+      return set(Decision::wait, "waiting-for-members",
+                 explain_wait(plan_, in_.policy.wait_seconds - in_.waited_seconds));
+    if (!ok)
+      return set(Decision::refuse, "not-enough-members", explain_not_enough(plan_, ref.clean));
+    if (split_resolved_)
+      return set(Decision::start_degraded, "split-brain-resolved", explain_resolved(plan_, *ref_));
     switch (in_.policy.degraded) {
       case PlanPolicy::Degraded::allow:
         return set(Decision::start_degraded, "degraded-allowed", explain_degraded(plan_, *ref_));
@@ -363,7 +380,8 @@ std::vector<ArrayPlan> plan_assembly(const PlanInput& in) {
     plans.push_back(plan_header(groups[uuid], in, ids.back()));
   }
   assign_free_minors(plans, in.minors_in_use);
-  for (size_t i = 0; i < order.size(); ++i) ArrayPlanner(in, groups[order[i]], ids[i], plans[i]).run();
+  for (size_t i = 0; i < order.size(); ++i)
+    ArrayPlanner(in, groups[order[i]], ids[i], plans[i]).run();
   return plans;
 }
 

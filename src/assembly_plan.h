@@ -37,10 +37,10 @@ struct PlanInput {
   std::vector<Candidate> candidates;
   const MdadmConf* conf = nullptr;  // nullptr: no mdadm.conf
   PlanPolicy policy;
-  std::string homehost;  // this machine's; empty: every array counts as local
+  std::string homehost;       // this machine's; empty: every array counts as local
   double waited_seconds = 0;  // since assembly began
   std::vector<std::array<uint8_t, 16>> running;  // arrays the kernel already runs
-  std::vector<unsigned> minors_in_use;            // md minors already taken
+  std::vector<unsigned> minors_in_use;           // md minors already taken
 };
 
 enum class Decision { start, start_degraded, wait, refuse, skip };
@@ -55,25 +55,25 @@ struct PlannedMember {
   uint16_t role = kRoleSpare;  // slot, or kRoleSpare / kRoleFaulty
   uint64_t events = 0;
   MemberState state = MemberState::fresh;
-  std::string note;  // why it is stale, a conflict, ...
+  std::string note;         // why it is stale, a conflict, ...
   std::string device_uuid;  // 1.x; empty for 0.90
 };
 
 struct ArrayPlan {
   std::array<uint8_t, 16> uuid{};
-  std::string name;     // from the superblock (1.x), "homehost:name"
-  std::string devname;  // /dev/md0, /dev/md/root
+  std::string name;      // from the superblock (1.x), "homehost:name"
+  std::string devname;   // /dev/md0, /dev/md/root
   bool foreign = false;  // its homehost is not this machine
   Metadata metadata = Metadata::v1_2;
   int32_t level = 0;
   uint32_t raid_disks = 0;
 
   Decision decision = Decision::skip;
-  std::string reason;       // stable code: complete, split-brain, degraded-denied, ...
-  std::string explanation;  // what, why, and how to proceed
+  std::string reason;          // stable code: complete, split-brain, degraded-denied, ...
+  std::string explanation;     // what, why, and how to proceed
   bool needs_consent = false;  // degraded start waiting for the operator (prompt policy)
 
-  std::vector<PlannedMember> members;  // in ADD_NEW_DISK order: spares, then freshest last
+  std::vector<PlannedMember> members;   // in ADD_NEW_DISK order: spares, then freshest last
   std::vector<uint32_t> missing_slots;  // expected by the freshest superblock, absent
   std::vector<uint32_t> known_missing;  // recorded missing by the freshest superblock
 

@@ -24,7 +24,8 @@ bool in_range(uint64_t offset, size_t length, uint64_t size) {
 
 class FileDevice final : public BlockDevice {
  public:
-  FileDevice(std::string name, int fd, uint64_t size) : name_(std::move(name)), fd_(fd), size_(size) {}
+  FileDevice(std::string name, int fd, uint64_t size)
+      : name_(std::move(name)), fd_(fd), size_(size) {}
   ~FileDevice() override { ::close(fd_); }
   FileDevice(const FileDevice&) = delete;
   FileDevice& operator=(const FileDevice&) = delete;

@@ -21,9 +21,13 @@ namespace {
 
 constexpr size_t kMaxDirEntries = 65536;
 
-Error damaged(std::string message) { return make_error("fat-damaged", std::move(message)); }
+Error damaged(std::string message) {
+  return make_error("fat-damaged", std::move(message));
+}
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; }
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -39,7 +43,9 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-bool power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool power_of_two(uint32_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -174,12 +180,9 @@ bool parse_entries(Bytes data, bool fat32, LongName& lfn, std::vector<FatEntry>&
 
 const char* to_string(FatType type) {
   switch (type) {
-    case FatType::fat12:
-      return "fat12";
-    case FatType::fat16:
-      return "fat16";
-    case FatType::fat32:
-      return "fat32";
+    case FatType::fat12: return "fat12";
+    case FatType::fat16: return "fat16";
+    case FatType::fat32: return "fat32";
   }
   return "?";
 }
@@ -554,12 +557,8 @@ std::string grub_detail(const GrubCore& g) {
     case GrubCore::State::incomplete:
       s += at + " (" + where(g) + "): its first sector is there but the rest is blank";
       break;
-    case GrubCore::State::missing:
-      s += at + ", which holds no GRUB core image";
-      break;
-    case GrubCore::State::past_end:
-      s += at + ", past the end of the disk";
-      break;
+    case GrubCore::State::missing: s += at + ", which holds no GRUB core image"; break;
+    case GrubCore::State::past_end: s += at + ", past the end of the disk"; break;
   }
   if (g.drive != 0xff) {
     char drive[8];
@@ -590,9 +589,7 @@ Result<BiosBoot> bios_boot(const BlockDevice& disk, Bytes mbr, const PartitionTa
   bios.signature = mbr[510] == 0x55 && mbr[511] == 0xaa;
   bios.chainloads = c.chainloads;
   switch (c.loader) {
-    case BiosLoader::none:
-      bios.detail = "no boot code in the MBR";
-      break;
+    case BiosLoader::none: bios.detail = "no boot code in the MBR"; break;
     case BiosLoader::grub2: {
       auto g = grub_core(disk, mbr, table, c.name != "GRUB 2");
       if (!g) return g.error();
@@ -613,12 +610,8 @@ Result<BiosBoot> bios_boot(const BlockDevice& disk, Bytes mbr, const PartitionTa
           "GRUB legacy stage1, stage 1.5/2 at sector " + std::to_string(at) + " (" + state + ")";
       break;
     }
-    case BiosLoader::unknown:
-      bios.detail = c.name;
-      break;
-    default:
-      bios.detail = c.name + " boot code";
-      break;
+    case BiosLoader::unknown: bios.detail = c.name; break;
+    default: bios.detail = c.name + " boot code"; break;
   }
   if (bios.chainloads) {
     const Partition* p = active_partition(bios, mbr, table);
@@ -649,19 +642,13 @@ std::string pe_machine(Bytes head) {
   uint32_t pe = le32(head, 0x3c);
   if (pe > head.size() || head.size() - pe < 6 || !match(head, pe, {'P', 'E', 0, 0})) return "";
   switch (le16(head, pe + 4)) {
-    case 0x8664:
-      return "x86_64";
-    case 0x014c:
-      return "ia32";
-    case 0xaa64:
-      return "aarch64";
+    case 0x8664: return "x86_64";
+    case 0x014c: return "ia32";
+    case 0xaa64: return "aarch64";
     case 0x01c2:
-    case 0x01c4:
-      return "arm";
-    case 0x5064:
-      return "riscv64";
-    default:
-      return "other";
+    case 0x01c4: return "arm";
+    case 0x5064: return "riscv64";
+    default: return "other";
   }
 }
 
@@ -717,36 +704,24 @@ void scan_esp(const std::shared_ptr<const BlockDevice>& disk, const Partition& p
 
 const char* to_string(BiosLoader loader) {
   switch (loader) {
-    case BiosLoader::none:
-      return "none";
-    case BiosLoader::grub2:
-      return "grub2";
-    case BiosLoader::grub_legacy:
-      return "grub-legacy";
-    case BiosLoader::syslinux:
-      return "syslinux";
-    case BiosLoader::windows:
-      return "windows";
-    case BiosLoader::lilo:
-      return "lilo";
-    case BiosLoader::other:
-      return "other";
-    case BiosLoader::unknown:
-      return "unknown";
+    case BiosLoader::none: return "none";
+    case BiosLoader::grub2: return "grub2";
+    case BiosLoader::grub_legacy: return "grub-legacy";
+    case BiosLoader::syslinux: return "syslinux";
+    case BiosLoader::windows: return "windows";
+    case BiosLoader::lilo: return "lilo";
+    case BiosLoader::other: return "other";
+    case BiosLoader::unknown: return "unknown";
   }
   return "?";
 }
 
 const char* to_string(GrubCore::State state) {
   switch (state) {
-    case GrubCore::State::found:
-      return "found";
-    case GrubCore::State::missing:
-      return "missing";
-    case GrubCore::State::incomplete:
-      return "incomplete";
-    case GrubCore::State::past_end:
-      return "past-end";
+    case GrubCore::State::found: return "found";
+    case GrubCore::State::missing: return "missing";
+    case GrubCore::State::incomplete: return "incomplete";
+    case GrubCore::State::past_end: return "past-end";
   }
   return "?";
 }

@@ -7,10 +7,9 @@ namespace {
 
 std::optional<MdadmConf> read_mdadm_conf(const System& sys, const std::string& given,
                                          std::vector<Diagnostic>& diags) {
-  std::vector<std::string> tries = given.empty()
-                                       ? std::vector<std::string>{"/etc/mdadm/mdadm.conf",
-                                                                  "/etc/mdadm.conf"}
-                                       : std::vector<std::string>{given};
+  std::vector<std::string> tries =
+      given.empty() ? std::vector<std::string>{"/etc/mdadm/mdadm.conf", "/etc/mdadm.conf"}
+                    : std::vector<std::string>{given};
   for (const std::string& path : tries) {
     auto text = sys.read(path);
     if (!text) continue;

@@ -16,9 +16,9 @@
 namespace mdguard {
 
 struct BootConfigPaths {
-  std::string mdadm_conf;               // empty: /etc/mdadm/mdadm.conf, then /etc/mdadm.conf
+  std::string mdadm_conf;  // empty: /etc/mdadm/mdadm.conf, then /etc/mdadm.conf
   std::string policy = "/etc/mdguard.conf";
-  std::optional<std::string> cmdline;   // nullopt: /proc/cmdline
+  std::optional<std::string> cmdline;  // nullopt: /proc/cmdline
 };
 
 struct BootConfig {

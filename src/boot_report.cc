@@ -19,7 +19,8 @@ std::vector<std::string> pieces(const std::string& text, size_t width = 700) {
   while (start < text.size()) {
     size_t end = std::min(text.size(), start + width);
     size_t nl = text.find('\n', start);
-    if (nl != std::string::npos && nl < end) end = nl;
+    if (nl != std::string::npos && nl < end)
+      end = nl;
     else if (end < text.size())
       if (size_t sp = text.rfind(' ', end); sp != std::string::npos && sp > start) end = sp;
     out.push_back(text.substr(start, end - start));
@@ -59,8 +60,8 @@ void BootReport::save_status(const std::string& part, const Json& value) const {
     auto text = sys_.read("/run/mdguard/" + std::string(name) + ".json");
     return text && !text->empty() ? *text : std::string(fallback);
   };
-  std::string status = "{\n\"arrays\": " + saved("arrays", "[]") + ",\n\"root\": " +
-                       saved("root", "null") + "}\n";
+  std::string status =
+      "{\n\"arrays\": " + saved("arrays", "[]") + ",\n\"root\": " + saved("root", "null") + "}\n";
   write_atomically(dir + "/status.json", status);
 }
 

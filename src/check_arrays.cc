@@ -26,19 +26,22 @@ void check_one(const ArrayFacts& a, Findings& out) {
     out.add({"array-inactive", Finding::Severity::error, kArea, a.devname,
              a.text() + " is assembled but inactive: it holds its members and serves nothing",
              "An inactive array usually lacks members; what depends on it does not mount.",
-             "`mdadm --detail " + a.devname + "`, then attach the missing members or "
-             "`mdadm --run " + a.devname + "` once you are sure the rest is current"});
+             "`mdadm --detail " + a.devname +
+                 "`, then attach the missing members or "
+                 "`mdadm --run " +
+                 a.devname + "` once you are sure the rest is current"});
     return;
   }
-  bool rebuilding = a.sync_action == "resync" || a.sync_action == "recover" ||
-                    a.sync_action == "reshape";
+  bool rebuilding =
+      a.sync_action == "resync" || a.sync_action == "recover" || a.sync_action == "reshape";
   if (rebuilding)
     out.add({"array-" + a.sync_action + "-running", Finding::Severity::error, kArea, a.devname,
              a.text() + ": " + progress_text(a),
              "Until it finishes, the member being rebuilt is not a usable copy: reboot now, or "
              "take the old disk away, and the array can be left with one good half or none.",
-             "wait: `mdadm --wait " + a.devname + "` (or watch /proc/mdstat); reboot after it "
-             "finishes"});
+             "wait: `mdadm --wait " + a.devname +
+                 "` (or watch /proc/mdstat); reboot after it "
+                 "finishes"});
   if (a.degraded > 0 && !rebuilding)
     out.add({"array-degraded", Finding::Severity::error, kArea, a.devname,
              a.text() + " runs degraded: " + std::to_string(a.degraded) + " of " +
@@ -51,8 +54,9 @@ void check_one(const ArrayFacts& a, Findings& out) {
              a.text() + " reports mismatch_cnt " + std::to_string(a.mismatch_cnt),
              "The last check found sectors whose copies differ; on RAID-1 after a crash this is "
              "often harmless (swap, unwritten blocks), elsewhere it means silent corruption.",
-             "`echo repair > /sys/block/" + a.devname.substr(5) + "/md/sync_action`, then "
-             "check again"});
+             "`echo repair > /sys/block/" + a.devname.substr(5) +
+                 "/md/sync_action`, then "
+                 "check again"});
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace mdguard {
 // A running (or inactive) md array, from /proc/mdstat, /sys/block/mdX/md/*
 // and its members' superblocks.
 struct ArrayFacts {
-  std::string devname;  // /dev/md0
+  std::string devname;               // /dev/md0
   std::vector<std::string> aliases;  // /dev/md/root
   std::array<uint8_t, 16> uuid{};
   bool uuid_known = false;

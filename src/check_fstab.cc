@@ -5,9 +5,13 @@ namespace {
 
 constexpr const char* kArea = "fstab";
 
-bool vital(const std::string& target) { return target == "/" || target == "/boot" || target == "/usr"; }
+bool vital(const std::string& target) {
+  return target == "/" || target == "/boot" || target == "/usr";
+}
 
-std::string at(const Fstab& f, const FstabEntry& e) { return f.file + ":" + std::to_string(e.line); }
+std::string at(const Fstab& f, const FstabEntry& e) {
+  return f.file + ":" + std::to_string(e.line);
+}
 
 std::string md_spec(const DeviceFacts& md) {
   if (md.fs && !md.fs->uuid.empty()) return "UUID=" + md.fs->uuid;
@@ -49,7 +53,8 @@ void unresolved(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFac
   bool nofail = e.has_option("nofail") || e.has_option("noauto");
   out.add({"fstab-unresolved",
            vital(e.target) ? Finding::Severity::error
-                           : nofail ? Finding::Severity::info : Finding::Severity::warning,
+           : nofail        ? Finding::Severity::info
+                           : Finding::Severity::warning,
            kArea, at(f, e), e.source + " (" + e.target + ") matches no block device",
            vital(e.target) ? "The boot stops waiting for " + e.source + "."
                            : "systemd waits for it and then drops to the emergency shell"
@@ -106,8 +111,8 @@ void check_against_mounted(const Fstab& f, const Fstab& mounts,
 
 void check_mtab(const MountFacts& m, Findings& out) {
   if (!m.mtab_exists || (m.mtab_is_link && mtab_link_is_proc(m.mtab_link))) return;
-  std::string what = m.mtab_is_link ? "/etc/mtab links to " + m.mtab_link
-                                    : "/etc/mtab is a regular file";
+  std::string what =
+      m.mtab_is_link ? "/etc/mtab links to " + m.mtab_link : "/etc/mtab is a regular file";
   if (m.mtab && m.proc_mounts) {
     auto diffs = compare_mtab(*m.mtab, *m.proc_mounts);
     if (!diffs.empty())

@@ -17,8 +17,8 @@ struct MountFacts {
   std::optional<Fstab> proc_mounts;  // what is mounted now (live system only)
   bool mtab_exists = false;
   bool mtab_is_link = false;
-  std::string mtab_link;             // the link's target
-  std::optional<Fstab> mtab;         // a regular /etc/mtab's contents
+  std::string mtab_link;      // the link's target
+  std::optional<Fstab> mtab;  // a regular /etc/mtab's contents
 };
 
 void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out);

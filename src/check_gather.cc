@@ -38,7 +38,8 @@ void add_progress(const Mdstat& mdstat, const std::string& name, ArrayFacts& a) 
   const MdstatArray* m = find_array(mdstat, name);
   if (!m || !m->progress || m->progress->state != MdstatProgress::State::running) return;
   a.sync_percent = m->progress->permille / 10.0;
-  if (m->progress->finish_seconds) a.finish_minutes = static_cast<double>(m->progress->finish_seconds) / 60.0;
+  if (m->progress->finish_seconds)
+    a.finish_minutes = static_cast<double>(m->progress->finish_seconds) / 60.0;
 }
 
 ArrayFacts array_facts(const System& sys, const std::string& name, const Mdstat& mdstat) {
@@ -62,7 +63,8 @@ ArrayFacts array_facts(const System& sys, const std::string& name, const Mdstat&
   add_progress(mdstat, name, a);
   for (const std::string& link : sys.list("/dev/md")) {
     auto target = sys.read_link("/dev/md/" + link);
-    if (target && target->substr(target->rfind('/') + 1) == name) a.aliases.push_back("/dev/md/" + link);
+    if (target && target->substr(target->rfind('/') + 1) == name)
+      a.aliases.push_back("/dev/md/" + link);
   }
   return a;
 }

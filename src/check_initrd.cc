@@ -66,10 +66,13 @@ void check_modules(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, 
     if (auto m = module_for(a.level)) needed.emplace_back(m->file, m->option);
   for (const auto& [name, option] : needed) {
     if (built_in(f.kernel_config, option) || has_module(*f.listing, f.kernel, name)) continue;
-    if (f.kernel_config.empty() && f.listing->kernel_versions().empty()) continue;  // nothing to tell
+    if (f.kernel_config.empty() && f.listing->kernel_versions().empty())
+      continue;  // nothing to tell
     out.add({"initrd-raid-module-missing", Finding::Severity::error, kArea, f.path,
-             name + ".ko for " + f.kernel + " is not in the initrd, and the kernel config does not "
-             "build it in (" + option + ")",
+             name + ".ko for " + f.kernel +
+                 " is not in the initrd, and the kernel config does not "
+                 "build it in (" +
+                 option + ")",
              "The kernel cannot run the arrays it needs for / before the root is mounted.",
              "add `" + name + "` to /etc/initramfs-tools/modules, " + rebuild(f)});
   }
@@ -93,8 +96,10 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
              "the initrd's mdadm.conf does not list " + a.text(),
              "The initrd assembles only the arrays its own copy of mdadm.conf lists: this one is "
              "left alone at boot, and a root on it is never found (or a member is mounted).",
-             "`mdadm --detail --brief " + a.devname + " >> /etc/mdadm/mdadm.conf` if missing "
-             "there too, " + rebuild(f)});
+             "`mdadm --detail --brief " + a.devname +
+                 " >> /etc/mdadm/mdadm.conf` if missing "
+                 "there too, " +
+                 rebuild(f)});
   }
 }
 
@@ -102,10 +107,11 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
 
 void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out) {
   if (!f.listing) {
-    out.add({f.error.find("No such file") != std::string::npos ? "initrd-missing" : "initrd-unreadable",
-             Finding::Severity::error, kArea, f.path,
-             "the initrd of " + f.why + " cannot be read: " + f.error,
-             "The kernel boots without the tools that assemble the arrays.", rebuild(f)});
+    out.add(
+        {f.error.find("No such file") != std::string::npos ? "initrd-missing" : "initrd-unreadable",
+         Finding::Severity::error, kArea, f.path,
+         "the initrd of " + f.why + " cannot be read: " + f.error,
+         "The kernel boots without the tools that assemble the arrays.", rebuild(f)});
     return;
   }
   if (arrays.empty()) return;
@@ -128,9 +134,8 @@ InitrdDegraded initrd_degraded(const InitrdFacts& f) {
     std::vector<Diagnostic> diags;
     auto text = f.listing->read_text("etc/mdguard.conf");
     Policy p = parse_policy("etc/mdguard.conf", text ? *text : std::string(), "", diags);
-    return {p.degraded != Policy::Degraded::deny &&
-                !(p.degraded == Policy::Degraded::prompt &&
-                  p.prompt_fallback == Policy::Degraded::deny),
+    return {p.degraded != Policy::Degraded::deny && !(p.degraded == Policy::Degraded::prompt &&
+                                                      p.prompt_fallback == Policy::Degraded::deny),
             std::string("mdguard, degraded=") + to_string(p.degraded)};
   }
   if (has_mdadm(*f.listing)) return {true, "mdadm's last-resort `mdadm --run`"};

@@ -15,11 +15,11 @@
 namespace mdguard {
 
 struct InitrdFacts {
-  std::string path;         // /boot/initrd.img-6.1.0-56-amd64
-  std::string kernel;       // its kernel version
-  std::string why;          // "the running kernel's", "GRUB's default entry"
+  std::string path;    // /boot/initrd.img-6.1.0-56-amd64
+  std::string kernel;  // its kernel version
+  std::string why;     // "the running kernel's", "GRUB's default entry"
   std::optional<InitrdListing> listing;
-  std::string error;        // could not be read
+  std::string error;          // could not be read
   std::string kernel_config;  // text of /boot/config-VERSION, empty when absent
 };
 

@@ -104,8 +104,9 @@ void check_duplicates(const MdadmConf& conf, Findings& out) {
       if (!fresh)
         out.add({"mdadm-conf-duplicate-name", Finding::Severity::error, kArea, at(conf, c.line),
                  c.device + " is listed twice (first on line " + std::to_string(it->second) + ")",
-                 "Two arrays cannot both be " + c.device + ": whichever is assembled second "
-                 "gets another name, and fstab may mount the wrong one.",
+                 "Two arrays cannot both be " + c.device +
+                     ": whichever is assembled second "
+                     "gets another name, and fstab may mount the wrong one.",
                  "give each ARRAY line its own device name"});
     }
   }
@@ -117,15 +118,16 @@ void check_device_line(const MdadmConf& conf, const std::vector<ArrayFacts>& arr
   for (const ArrayFacts& a : arrays)
     for (const std::string& m : a.members)
       if (!device_line_covers(conf, m, proc_partitions))
-        out.add({"mdadm-conf-device-line", Finding::Severity::error, kArea,
-                 at(conf, conf.device_line),
-                 "the DEVICE line does not cover " + m + ", a member of " + a.devname,
-                 "mdadm only looks at devices the DEVICE line names: at boot " + m +
-                     " is ignored and " + a.devname + " starts degraded or not at all (the "
-                     "how-to: \"make sure you remember the DEVICE line\").",
-                 "add " + m + " (or a glob such as " + m.substr(0, m.find_last_not_of("0123456789") + 1) +
-                     "*) to line " + std::to_string(conf.device_line) +
-                     ", or use `DEVICE partitions`; " + kRebuild});
+        out.add(
+            {"mdadm-conf-device-line", Finding::Severity::error, kArea, at(conf, conf.device_line),
+             "the DEVICE line does not cover " + m + ", a member of " + a.devname,
+             "mdadm only looks at devices the DEVICE line names: at boot " + m +
+                 " is ignored and " + a.devname +
+                 " starts degraded or not at all (the "
+                 "how-to: \"make sure you remember the DEVICE line\").",
+             "add " + m + " (or a glob such as " +
+                 m.substr(0, m.find_last_not_of("0123456789") + 1) + "*) to line " +
+                 std::to_string(conf.device_line) + ", or use `DEVICE partitions`; " + kRebuild});
 }
 
 void check_fragile(const MdadmConf& conf, Findings& out) {
@@ -146,8 +148,8 @@ void check_foreign(const std::vector<ArrayFacts>& arrays, const MdadmConf& conf,
     if (colon == std::string::npos || a.name.compare(0, colon, homehost) == 0) continue;
     if (a.uuid_known && find_array_by_uuid(conf, a.uuid)) continue;  // listed: local by decree
     out.add({"array-foreign", Finding::Severity::warning, kArea, a.devname,
-             a.text() + " belongs to homehost '" + a.name.substr(0, colon) +
-                 "', not this host '" + homehost + "'",
+             a.text() + " belongs to homehost '" + a.name.substr(0, colon) + "', not this host '" +
+                 homehost + "'",
              "Arrays of another host that mdadm.conf does not list are assembled as foreign "
              "(md127, read-auto) or not at all.",
              "list it in " + conf.file + " (`mdadm --detail --brief " + a.devname +
@@ -158,8 +160,8 @@ void check_foreign(const std::vector<ArrayFacts>& arrays, const MdadmConf& conf,
 }  // namespace
 
 void check_mdadm_conf(const std::optional<MdadmConf>& conf, const std::vector<ArrayFacts>& arrays,
-                      const std::vector<std::string>& proc_partitions,
-                      const std::string& homehost, Findings& out) {
+                      const std::vector<std::string>& proc_partitions, const std::string& homehost,
+                      Findings& out) {
   if (!conf) {
     if (!arrays.empty())
       out.add({"mdadm-conf-missing", Finding::Severity::error, kArea, "/etc/mdadm/mdadm.conf",

@@ -15,7 +15,7 @@ namespace mdguard {
 // `conf` is nullopt when neither /etc/mdadm/mdadm.conf nor /etc/mdadm.conf
 // exists. `proc_partitions`: names from /proc/partitions, for DEVICE lines.
 void check_mdadm_conf(const std::optional<MdadmConf>& conf, const std::vector<ArrayFacts>& arrays,
-                      const std::vector<std::string>& proc_partitions,
-                      const std::string& homehost, Findings& out);
+                      const std::vector<std::string>& proc_partitions, const std::string& homehost,
+                      Findings& out);
 
 }  // namespace mdguard

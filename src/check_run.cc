@@ -43,7 +43,8 @@ MountFacts mount_facts(const System& live, const System& target) {
 }
 
 // Where "/" and "/boot" live, by fstab.
-std::vector<Placement> vital_placements(const MountFacts& m, const std::vector<DeviceFacts>& devices,
+std::vector<Placement> vital_placements(const MountFacts& m,
+                                        const std::vector<DeviceFacts>& devices,
                                         const std::vector<ArrayFacts>& arrays,
                                         const std::map<std::string, std::string>& disk_of) {
   std::vector<Placement> out;
@@ -128,8 +129,8 @@ std::string CheckReport::verdict() const {
   size_t warnings = findings.count(Finding::Severity::warning);
   bool all_survive = std::all_of(survive.begin(), survive.end(),
                                  [](const SurviveRow& r) { return r.problems.empty(); });
-  std::string counts = std::to_string(errors) + " error(s), " + std::to_string(warnings) +
-                       " warning(s)";
+  std::string counts =
+      std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s)";
   if (errors) return "VERDICT: this machine will not boot safely: " + counts + ".";
   if (!all_survive) return "VERDICT: boots, but not from either disk alone: " + counts + ".";
   return "VERDICT: will boot, from either disk: " + counts + ".";
@@ -164,7 +165,8 @@ CheckReport run_check(const System& live, const System& target) {
   std::set<std::string> candidates(disks.begin(), disks.end());
   for (const Placement& p : s.vital) {
     if (p.array)
-      for (const std::string& m : p.array->members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);
+      for (const std::string& m : p.array->members)
+        candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);
     else
       candidates.insert(p.plain_disk);
   }

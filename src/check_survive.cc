@@ -24,7 +24,8 @@ bool keeps(const SurviveInput& in, const Placement& p, const std::string& lost, 
   for (size_t i = 0; i < a.members.size(); ++i) {
     if (disk_of(in, a.members[i]) == lost) continue;
     int slot = i < a.member_slots.size() ? a.member_slots[i] : -1;
-    if (slot >= 0 && static_cast<uint32_t>(slot) < a.raid_disks) avail[static_cast<size_t>(slot)] = true;
+    if (slot >= 0 && static_cast<uint32_t>(slot) < a.raid_disks)
+      avail[static_cast<size_t>(slot)] = true;
     if (slot >= 0) left += (left.empty() ? "" : ", ") + a.members[i];
   }
   bool ok = enough(a.level, a.raid_disks, a.layout, a.clean, avail);
@@ -62,10 +63,12 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
     parts += "; " + how;
     bool degraded = false;
     for (const Placement& p : in.vital)
-      degraded = degraded || (p.array && std::any_of(p.array->members.begin(), p.array->members.end(),
-                                                     [&](const auto& m) { return disk_of(in, m) == lost; }));
+      degraded = degraded ||
+                 (p.array && std::any_of(p.array->members.begin(), p.array->members.end(),
+                                         [&](const auto& m) { return disk_of(in, m) == lost; }));
     if (degraded && !in.initrd_starts_degraded)
-      row.problems.push_back("the initrd does not start a degraded array (" + in.initrd_policy + ")");
+      row.problems.push_back("the initrd does not start a degraded array (" + in.initrd_policy +
+                             ")");
     row.summary = parts;
     rows.push_back(std::move(row));
   }
@@ -75,8 +78,8 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
 std::string format_survive_table(const std::vector<SurviveRow>& rows) {
   std::string out = "survive one disk:\n";
   for (const SurviveRow& r : rows)
-    out += "  without " + r.disk + ": " + (r.problems.empty() ? "boots" : "DOES NOT BOOT") +
-           " (" + r.summary + ")\n";
+    out += "  without " + r.disk + ": " + (r.problems.empty() ? "boots" : "DOES NOT BOOT") + " (" +
+           r.summary + ")\n";
   return out;
 }
 

@@ -22,8 +22,8 @@ struct Placement {
 
 struct SurviveInput {
   BootMode mode = BootMode::bios;
-  std::vector<std::string> disks;  // candidates for losing, whole disks
-  std::vector<Placement> vital;    // "/" and, when separate, "/boot"
+  std::vector<std::string> disks;              // candidates for losing, whole disks
+  std::vector<Placement> vital;                // "/" and, when separate, "/boot"
   std::map<std::string, std::string> disk_of;  // member or partition -> its whole disk
   std::vector<DiskBoot> boot_code;
   bool initrd_starts_degraded = true;  // under the initrd's policy

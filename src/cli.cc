@@ -25,8 +25,12 @@ int not_built(const char* name, const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
-int cmd_check(const std::vector<std::string>& a) { return not_built("check", a); }
-int cmd_plan(const std::vector<std::string>& a) { return not_built("plan", a); }
+int cmd_check(const std::vector<std::string>& a) {
+  return not_built("check", a);
+}
+int cmd_plan(const std::vector<std::string>& a) {
+  return not_built("plan", a);
+}
 
 int cmd_version(const std::vector<std::string>&) {
   std::printf("mdguard %s\n", MDGUARD_VERSION);

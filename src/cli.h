@@ -9,11 +9,11 @@ namespace mdguard {
 // Exit statuses shared by every subcommand (documented in --help and README).
 enum Exit : int {
   kExitOk = 0,
-  kExitFinding = 1,      // examine: no superblock; check/plan: an error found
-  kExitUsage = 2,        // bad command line, or a command not built yet
-  kExitBadSuper = 3,     // a superblock with a bad checksum or that the kernel refuses
-  kExitIoError = 4,      // a path that could not be opened or read; an array the kernel refused
-  kExitRefused = 5,      // assemble / guard-root refused: booting on would use half an array
+  kExitFinding = 1,   // examine: no superblock; check/plan: an error found
+  kExitUsage = 2,     // bad command line, or a command not built yet
+  kExitBadSuper = 3,  // a superblock with a bad checksum or that the kernel refuses
+  kExitIoError = 4,   // a path that could not be opened or read; an array the kernel refused
+  kExitRefused = 5,   // assemble / guard-root refused: booting on would use half an array
 };
 
 struct Command {

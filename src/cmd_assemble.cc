@@ -55,8 +55,9 @@ int cmd_assemble(const std::vector<std::string>& args) {
       "json", "print {\"arrays\": [...]} instead of text")(
       "no-wait", "decide now, as if the wait for missing members were over")(
       "at", po::value<double>(), "--dry-run: plan as SECONDS into the wait (default: after it)")(
-      "config,c", po::value<std::string>(), "mdadm.conf to read (default /etc/mdadm/mdadm.conf, "
-                                            "then /etc/mdadm.conf)")(
+      "config,c", po::value<std::string>(),
+      "mdadm.conf to read (default /etc/mdadm/mdadm.conf, "
+      "then /etc/mdadm.conf)")(
       "policy", po::value<std::string>()->default_value("/etc/mdguard.conf"), "mdguard.conf")(
       "cmdline", po::value<std::string>(), "kernel command line to use instead of /proc/cmdline")(
       "sysroot", po::value<std::string>()->default_value("/"),

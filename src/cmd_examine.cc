@@ -29,7 +29,8 @@ void warn_defects(const DeviceReport& r) {
   if (r.error) std::fprintf(stderr, "mdguard: %s\n", r.error->message.c_str());
   for (const Superblock& sb : r.probe.found) {
     if (!sb.checksum_ok())
-      std::fprintf(stderr, "mdguard: %s: %s superblock at byte %llu has a bad checksum "
+      std::fprintf(stderr,
+                   "mdguard: %s: %s superblock at byte %llu has a bad checksum "
                    "(stored %08x, expected %08x)\n",
                    r.name.c_str(), to_string(sb.metadata),
                    static_cast<unsigned long long>(sb.offset), sb.checksum_stored,
@@ -56,7 +57,8 @@ void print(const std::vector<PathReports>& all, bool as_export, bool as_json) {
     for (const auto& r : reports) {
       if (as_export) {
         warn_defects(r);
-        if (const Superblock* sb = exported(r.probe)) std::fputs(format_export(*sb).c_str(), stdout);
+        if (const Superblock* sb = exported(r.probe))
+          std::fputs(format_export(*sb).c_str(), stdout);
       } else {
         if (!first) std::fputs("\n", stdout);
         std::fputs(format_human(r).c_str(), stdout);

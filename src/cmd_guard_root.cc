@@ -38,8 +38,8 @@ int cmd_guard_root(const std::vector<std::string>& args) {
   po::options_description opts("Options");
   opts.add_options()("help,h", "show this help")(
       "root", po::value<std::string>(), "the root= value to check (default: the kernel's)")(
-      "json", "print the verdict as JSON")(
-      "cmdline", po::value<std::string>(), "kernel command line to use instead of /proc/cmdline")(
+      "json", "print the verdict as JSON")("cmdline", po::value<std::string>(),
+                                           "kernel command line to use instead of /proc/cmdline")(
       "sysroot", po::value<std::string>()->default_value("/"), "read /proc, /sys, /dev under DIR");
   po::variables_map vm;
   if (auto done = parse_command_line("guard-root", kUsage, args, opts, {}, {}, vm)) return *done;

@@ -16,7 +16,9 @@ constexpr size_t kIno = 6, kMode = 14, kUid = 22, kGid = 30, kNlink = 38, kMtime
 
 constexpr std::string_view kTrailer = "TRAILER!!!";
 
-uint64_t align4(uint64_t n) { return (n + 3) & ~uint64_t{3}; }
+uint64_t align4(uint64_t n) {
+  return (n + 3) & ~uint64_t{3};
+}
 
 Error fail(const char* code, uint64_t offset, const std::string& what) {
   return make_error(code, "cpio entry at byte " + std::to_string(offset) + ": " + what);
@@ -115,7 +117,9 @@ Result<Header> parse_header(Bytes b, uint64_t pos) {
   return h;
 }
 
-uint32_t field(const Header& h, size_t offset) { return h.field[(offset - kIno) / 8]; }
+uint32_t field(const Header& h, size_t offset) {
+  return h.field[(offset - kIno) / 8];
+}
 
 // Checks the name at `pos + 110` and returns it raw; `namesize` counts its NUL.
 Result<std::string_view> parse_name(Bytes b, uint64_t pos, uint32_t namesize) {
@@ -185,20 +189,13 @@ void resolve_hard_links(std::vector<CpioEntry>& entries) {
 
 const char* to_string(CpioFileType type) {
   switch (type) {
-    case CpioFileType::regular:
-      return "file";
-    case CpioFileType::directory:
-      return "directory";
-    case CpioFileType::symlink:
-      return "symlink";
-    case CpioFileType::char_device:
-      return "character device";
-    case CpioFileType::block_device:
-      return "block device";
-    case CpioFileType::fifo:
-      return "fifo";
-    case CpioFileType::socket:
-      return "socket";
+    case CpioFileType::regular: return "file";
+    case CpioFileType::directory: return "directory";
+    case CpioFileType::symlink: return "symlink";
+    case CpioFileType::char_device: return "character device";
+    case CpioFileType::block_device: return "block device";
+    case CpioFileType::fifo: return "fifo";
+    case CpioFileType::socket: return "socket";
   }
   return "?";
 }

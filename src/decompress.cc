@@ -269,22 +269,14 @@ std::string describe_status(int status) {
 
 const char* to_string(Compression c) {
   switch (c) {
-    case Compression::none:
-      return "uncompressed";
-    case Compression::gzip:
-      return "gzip";
-    case Compression::bzip2:
-      return "bzip2";
-    case Compression::lzma:
-      return "lzma";
-    case Compression::xz:
-      return "xz";
-    case Compression::lzo:
-      return "lzo";
-    case Compression::lz4:
-      return "lz4";
-    case Compression::zstd:
-      return "zstd";
+    case Compression::none: return "uncompressed";
+    case Compression::gzip: return "gzip";
+    case Compression::bzip2: return "bzip2";
+    case Compression::lzma: return "lzma";
+    case Compression::xz: return "xz";
+    case Compression::lzo: return "lzo";
+    case Compression::lz4: return "lz4";
+    case Compression::zstd: return "zstd";
   }
   return "?";
 }
@@ -313,23 +305,16 @@ Result<uint64_t> find_stream_end(Compression c, Bytes bytes) {
 
 std::vector<DecompressTool> decompress_tools(Compression c) {
   switch (c) {
-    case Compression::none:
-      return {};
-    case Compression::gzip:
-      return {{{"gzip", "-dc"}, "gzip"}, {{"pigz", "-dc"}, "pigz"}};
-    case Compression::bzip2:
-      return {{{"bzip2", "-dc"}, "bzip2"}};
+    case Compression::none: return {};
+    case Compression::gzip: return {{{"gzip", "-dc"}, "gzip"}, {{"pigz", "-dc"}, "pigz"}};
+    case Compression::bzip2: return {{{"bzip2", "-dc"}, "bzip2"}};
     case Compression::lzma:
       return {{{"xz", "--format=lzma", "--single-stream", "-dc"}, "xz-utils"},
               {{"lzma", "-dc"}, "xz-utils"}};
-    case Compression::xz:
-      return {{{"xz", "--single-stream", "-dc"}, "xz-utils"}};
-    case Compression::lzo:
-      return {{{"lzop", "-dc"}, "lzop"}};
-    case Compression::lz4:
-      return {{{"lz4", "-dc"}, "lz4"}};
-    case Compression::zstd:
-      return {{{"zstd", "-dc"}, "zstd"}};
+    case Compression::xz: return {{{"xz", "--single-stream", "-dc"}, "xz-utils"}};
+    case Compression::lzo: return {{{"lzop", "-dc"}, "lzop"}};
+    case Compression::lz4: return {{{"lz4", "-dc"}, "lz4"}};
+    case Compression::zstd: return {{{"zstd", "-dc"}, "zstd"}};
   }
   return {};
 }

@@ -15,8 +15,8 @@ struct BlockEntry {
   uint64_t size = 0;  // bytes
   bool partition = false;
   unsigned partition_number = 0;
-  uint64_t start = 0;  // partitions: bytes from the start of the parent disk
-  std::string parent;  // the whole disk of a partition
+  uint64_t start = 0;                // partitions: bytes from the start of the parent disk
+  std::string parent;                // the whole disk of a partition
   std::vector<std::string> holders;  // md0, dm-1: what sits on top of it
   std::string devnode() const { return "/dev/" + name; }
 };

@@ -26,12 +26,9 @@ std::string caret(const std::string& source_line, int column) {
 
 const char* to_string(Diagnostic::Severity s) {
   switch (s) {
-    case Diagnostic::Severity::error:
-      return "error";
-    case Diagnostic::Severity::warning:
-      return "warning";
-    case Diagnostic::Severity::info:
-      return "info";
+    case Diagnostic::Severity::error: return "error";
+    case Diagnostic::Severity::warning: return "warning";
+    case Diagnostic::Severity::info: return "info";
   }
   return "?";
 }

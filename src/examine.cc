@@ -53,8 +53,7 @@ PathReports examine_opened(std::shared_ptr<const BlockDevice> disk, std::optiona
   }
   for (const Partition& p : table->partitions) {
     if (p.extended || (only && p.number != *only)) continue;
-    auto part =
-        slice_device(disk, disk->name() + ":" + std::to_string(p.number), p.start, p.size);
+    auto part = slice_device(disk, disk->name() + ":" + std::to_string(p.number), p.start, p.size);
     DeviceReport pr = probe_report(*part);
     pr.partition = p;
     reports.push_back(std::move(pr));
@@ -103,7 +102,10 @@ int examine_exit_status(const std::vector<PathReports>& paths) {
       switch (verdict(r)) {
         case Verdict::ok: found = true; break;
         case Verdict::none: break;
-        case Verdict::bad: found = true; status = std::max(status, 3); break;
+        case Verdict::bad:
+          found = true;
+          status = std::max(status, 3);
+          break;
         case Verdict::io_error: status = std::max(status, 4); break;
       }
     }

@@ -80,9 +80,9 @@ std::string export_array_size(const Superblock& sb) {
   }
   if (data_disks == 0 || denominator == 0) return {};
   // Wrapping unsigned arithmetic: mdadm's signed overflow, without the UB.
-  auto size = static_cast<long long>((sb.component_sectors << 9) *
-                                     static_cast<uint64_t>(data_disks)) /
-              denominator;
+  auto size =
+      static_cast<long long>((sb.component_sectors << 9) * static_cast<uint64_t>(data_disks)) /
+      denominator;
   return "MD_ARRAY_SIZE=" + jedec_brief(size) + "\n";
 }
 
@@ -103,8 +103,8 @@ std::string format_export(const Superblock& sb) {
   out += "MD_DEVICES=" + std::to_string(static_cast<int32_t>(sb.raid_disks)) + "\n";
   if (sb.metadata == Metadata::v0_90) {
     // 0.90 before minor version 90 had a single-word UUID.
-    out += "MD_UUID=" + (sb.minor_version >= 90 ? sb.uuid_text()
-                                                 : hex(Bytes(sb.array_uuid).first(4))) + "\n";
+    out += "MD_UUID=" +
+           (sb.minor_version >= 90 ? sb.uuid_text() : hex(Bytes(sb.array_uuid).first(4))) + "\n";
     // mdadm prints the creation time here, a long-standing quirk kept for udev.
     out += "MD_UPDATE_TIME=" + std::to_string(sb.ctime) + "\n";
   } else {
@@ -162,8 +162,8 @@ void human_superblock(std::string& out, const Superblock& sb) {
     line(out, "Avail Dev Size",
          std::to_string(sb.data_size) + " sectors (" + size_text(sb.data_size << 9) + ")");
   line(out, "Used Dev Size",
-       std::to_string(sb.component_sectors) + " sectors (" +
-           size_text(sb.component_sectors << 9) + ")");
+       std::to_string(sb.component_sectors) + " sectors (" + size_text(sb.component_sectors << 9) +
+           ")");
   if (sb.has_bitmap)
     line(out, "Internal Bitmap",
          sb.metadata == Metadata::v0_90
@@ -192,10 +192,12 @@ std::string table_text(const PartitionTable& t) {
 }
 
 std::string partition_text(const Partition& p) {
-  std::string s = "partition " + std::to_string(p.number) + ", start " +
-                  std::to_string(p.start) + ", " + size_text(p.size);
-  if (!p.gpt_type.empty()) s += ", type " + p.gpt_type;
-  else s += printf_string(", type %02x", p.mbr_type);
+  std::string s = "partition " + std::to_string(p.number) + ", start " + std::to_string(p.start) +
+                  ", " + size_text(p.size);
+  if (!p.gpt_type.empty())
+    s += ", type " + p.gpt_type;
+  else
+    s += printf_string(", type %02x", p.mbr_type);
   return s;
 }
 

@@ -12,13 +12,13 @@ namespace mdguard {
 
 struct Finding {
   enum class Severity { error, warning, info };
-  std::string id;        // stable, kebab-case: "fstab-raw-member"
+  std::string id;  // stable, kebab-case: "fstab-raw-member"
   Severity severity = Severity::error;
-  std::string area;      // "arrays", "mdadm.conf", "fstab", "grub", "boot code", "initrd", ...
-  std::string subject;   // "/etc/fstab:3", "/dev/sdb", "/boot/initrd.img-6.1.0-56-amd64"
-  std::string what;      // what is wrong, in one sentence
-  std::string why;       // why it matters at the next boot
-  std::string fix;       // the exact command or edit; empty for info
+  std::string area;     // "arrays", "mdadm.conf", "fstab", "grub", "boot code", "initrd", ...
+  std::string subject;  // "/etc/fstab:3", "/dev/sdb", "/boot/initrd.img-6.1.0-56-amd64"
+  std::string what;     // what is wrong, in one sentence
+  std::string why;      // why it matters at the next boot
+  std::string fix;      // the exact command or edit; empty for info
 };
 
 const char* to_string(Finding::Severity s);

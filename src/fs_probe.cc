@@ -125,9 +125,13 @@ std::string label_text(Bytes b, size_t off, size_t len) {
 }
 
 // bytes.h has no 16-bit big-endian reader; xfs is the only user.
-uint16_t be16_at(Bytes b, size_t off) { return static_cast<uint16_t>(b[off] << 8 | b[off + 1]); }
+uint16_t be16_at(Bytes b, size_t off) {
+  return static_cast<uint16_t>(b[off] << 8 | b[off + 1]);
+}
 
-bool power_of_2(uint32_t x) { return x != 0 && (x & (x - 1)) == 0; }
+bool power_of_2(uint32_t x) {
+  return x != 0 && (x & (x - 1)) == 0;
+}
 
 // CRC-32C (Castagnoli, reflected 0x82F63B78) without the initial and final
 // inversion, as ext4 uses it; callers invert for the usual definition.
@@ -150,7 +154,9 @@ uint32_t crc32c_update(uint32_t crc, Bytes b) {
   return crc;
 }
 
-uint32_t crc32c(Bytes b) { return ~crc32c_update(~0u, b); }
+uint32_t crc32c(Bytes b) {
+  return ~crc32c_update(~0u, b);
+}
 
 // ---- the prober table -----------------------------------------------------------------------
 
@@ -443,16 +449,11 @@ bool ext_is(ExtKind kind, const ExtFeatures& f) {
   bool journal = f.compat & kCompatHasJournal;
   bool test_fs = f.flags & kFlagTestFilesys;
   switch (kind) {
-    case ExtKind::ext4dev:
-      return !journal_dev && test_fs;
-    case ExtKind::ext4:
-      return !journal_dev && !ext3_understands(f) && !test_fs;
-    case ExtKind::ext3:
-      return journal && ext3_understands(f);
-    case ExtKind::ext2:
-      return !journal && ext2_understands(f);
-    case ExtKind::jbd:
-      return journal_dev;
+    case ExtKind::ext4dev: return !journal_dev && test_fs;
+    case ExtKind::ext4: return !journal_dev && !ext3_understands(f) && !test_fs;
+    case ExtKind::ext3: return journal && ext3_understands(f);
+    case ExtKind::ext2: return !journal && ext2_understands(f);
+    case ExtKind::jbd: return journal_dev;
   }
   return false;
 }
@@ -552,7 +553,9 @@ Result<std::vector<FsInfo>> probe(const BlockDevice& dev, bool first_only) {
 
 }  // namespace
 
-Result<std::vector<FsInfo>> probe_filesystems(const BlockDevice& dev) { return probe(dev, false); }
+Result<std::vector<FsInfo>> probe_filesystems(const BlockDevice& dev) {
+  return probe(dev, false);
+}
 
 Result<std::optional<FsInfo>> probe_filesystem(const BlockDevice& dev) {
   bool tiny = dev.size() <= kTinyDevice;

@@ -9,9 +9,15 @@ namespace {
 
 using Severity = Diagnostic::Severity;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Physical lines without "\n" or "\r\n", each with its offset in the text.
 struct Line {
@@ -234,32 +240,22 @@ std::vector<std::string> targets_in_order(const Fstab& tab,
 
 const char* to_string(MountSourceKind kind) {
   switch (kind) {
-    case MountSourceKind::block:
-      return "block";
-    case MountSourceKind::none:
-      return "none";
-    case MountSourceKind::pseudo:
-      return "pseudo";
-    case MountSourceKind::network:
-      return "network";
-    case MountSourceKind::file:
-      return "file";
-    case MountSourceKind::unknown:
-      return "unknown";
+    case MountSourceKind::block: return "block";
+    case MountSourceKind::none: return "none";
+    case MountSourceKind::pseudo: return "pseudo";
+    case MountSourceKind::network: return "network";
+    case MountSourceKind::file: return "file";
+    case MountSourceKind::unknown: return "unknown";
   }
   return "?";
 }
 
 const char* to_string(MtabDifference::Kind kind) {
   switch (kind) {
-    case MtabDifference::Kind::only_in_mtab:
-      return "only-in-mtab";
-    case MtabDifference::Kind::only_in_kernel:
-      return "only-in-kernel";
-    case MtabDifference::Kind::source_differs:
-      return "source-differs";
-    case MtabDifference::Kind::fstype_differs:
-      return "fstype-differs";
+    case MtabDifference::Kind::only_in_mtab: return "only-in-mtab";
+    case MtabDifference::Kind::only_in_kernel: return "only-in-kernel";
+    case MtabDifference::Kind::source_differs: return "source-differs";
+    case MtabDifference::Kind::fstype_differs: return "fstype-differs";
   }
   return "?";
 }

@@ -8,7 +8,9 @@
 namespace mdguard {
 namespace {
 
-bool is_md(const std::string& name) { return name.rfind("md", 0) == 0; }
+bool is_md(const std::string& name) {
+  return name.rfind("md", 0) == 0;
+}
 
 bool running_state(const std::string& state) {
   return !state.empty() && state != "clear" && state != "inactive";

@@ -16,7 +16,7 @@ struct Inventory {
   std::vector<Candidate> candidates;
   std::vector<std::array<uint8_t, 16>> running;  // arrays with a running md device
   std::vector<unsigned> minors_in_use;
-  std::vector<std::string> busy;  // members held by an md device that is not running
+  std::vector<std::string> busy;        // members held by an md device that is not running
   std::vector<std::string> unreadable;  // devices that could not be read, with why
   // Whole disks whose superblock is their last partition's, seen from the disk.
   std::vector<std::string> echoes;

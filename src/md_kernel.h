@@ -20,9 +20,9 @@ namespace mdguard {
 std::string kernel_name(const std::string& devname);
 
 struct StartedArray {
-  std::string kernel_name;            // md0, md_root
-  std::string devnode;                // /dev/md0
-  std::vector<std::string> links;     // /dev/md/root -> ../md_root
+  std::string kernel_name;         // md0, md_root
+  std::string devnode;             // /dev/md0
+  std::vector<std::string> links;  // /dev/md/root -> ../md_root
 };
 
 // Runs the plan's to_add() members on the live system. On failure the

@@ -32,7 +32,9 @@ struct ConfWord {
 };
 using ConfWords = std::vector<ConfWord>;  // one logical line; the first is the keyword
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // Physical lines without their "\n" or "\r\n". Sets *crlf to the index of the
 // first line that ended in "\r\n", or leaves it alone.
@@ -541,13 +543,17 @@ bool in_proc_partitions(std::string_view devpath, const std::vector<std::string>
 
 }  // namespace
 
-bool ConfArray::ignore() const { return device == "<ignore>"; }
+bool ConfArray::ignore() const {
+  return device == "<ignore>";
+}
 
 std::optional<std::array<uint8_t, 16>> parse_md_uuid(std::string_view text) {
   return scan_md_uuid(text).uuid;
 }
 
-std::string format_md_uuid(const std::array<uint8_t, 16>& uuid) { return hex(uuid, 4, ':'); }
+std::string format_md_uuid(const std::array<uint8_t, 16>& uuid) {
+  return hex(uuid, 4, ':');
+}
 
 MdadmConf parse_mdadm_conf(std::string_view filename, std::string_view text) {
   return Parser(filename, text).run();

@@ -11,8 +11,12 @@ namespace {
 
 using Severity = Diagnostic::Severity;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r'))
@@ -22,7 +26,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // Decimal digits only, no overflow.
 std::optional<uint64_t> parse_u64(std::string_view s) {
@@ -192,23 +198,12 @@ class Parser {
       if (flags.size() < 3 || flags[0] != '(' || flags[2] != ')')
         return bad("member flags are (W), (J), (F), (S) or (R)");
       switch (flags[1]) {
-        case 'W':
-          m.write_mostly = true;
-          break;
-        case 'J':
-          m.journal = true;
-          break;
-        case 'F':
-          m.faulty = true;
-          break;
-        case 'S':
-          m.spare = true;
-          break;
-        case 'R':
-          m.replacement = true;
-          break;
-        default:
-          return bad(std::string("unknown member flag (") + flags[1] + ")");
+        case 'W': m.write_mostly = true; break;
+        case 'J': m.journal = true; break;
+        case 'F': m.faulty = true; break;
+        case 'S': m.spare = true; break;
+        case 'R': m.replacement = true; break;
+        default: return bad(std::string("unknown member flag (") + flags[1] + ")");
       }
       flags.remove_prefix(3);
     }
@@ -396,7 +391,9 @@ class Parser {
 
 }  // namespace
 
-bool MdstatArray::degraded() const { return raid_disks && working && *working < *raid_disks; }
+bool MdstatArray::degraded() const {
+  return raid_disks && working && *working < *raid_disks;
+}
 
 Mdstat parse_mdstat(std::string_view filename, std::string_view text) {
   return Parser(filename, text).run();
@@ -410,7 +407,9 @@ const MdstatArray* find_array(const Mdstat& mdstat, std::string_view name) {
 
 // ---- sysfs ----
 
-std::string_view sysfs_text(std::string_view text) { return trim(text); }
+std::string_view sysfs_text(std::string_view text) {
+  return trim(text);
+}
 
 std::optional<ArrayState> parse_array_state(std::string_view text) {
   static constexpr std::pair<std::string_view, ArrayState> kStates[] = {
@@ -433,26 +432,16 @@ std::optional<ArrayState> parse_array_state(std::string_view text) {
 
 const char* to_string(ArrayState state) {
   switch (state) {
-    case ArrayState::clear:
-      return "clear";
-    case ArrayState::inactive:
-      return "inactive";
-    case ArrayState::suspended:
-      return "suspended";
-    case ArrayState::readonly:
-      return "readonly";
-    case ArrayState::read_auto:
-      return "read-auto";
-    case ArrayState::clean:
-      return "clean";
-    case ArrayState::active:
-      return "active";
-    case ArrayState::write_pending:
-      return "write-pending";
-    case ArrayState::active_idle:
-      return "active-idle";
-    case ArrayState::broken:
-      return "broken";
+    case ArrayState::clear: return "clear";
+    case ArrayState::inactive: return "inactive";
+    case ArrayState::suspended: return "suspended";
+    case ArrayState::readonly: return "readonly";
+    case ArrayState::read_auto: return "read-auto";
+    case ArrayState::clean: return "clean";
+    case ArrayState::active: return "active";
+    case ArrayState::write_pending: return "write-pending";
+    case ArrayState::active_idle: return "active-idle";
+    case ArrayState::broken: return "broken";
   }
   return "?";
 }
@@ -472,20 +461,13 @@ std::optional<SyncAction> parse_sync_action(std::string_view text) {
 
 const char* to_string(SyncAction action) {
   switch (action) {
-    case SyncAction::idle:
-      return "idle";
-    case SyncAction::resync:
-      return "resync";
-    case SyncAction::recover:
-      return "recover";
-    case SyncAction::check:
-      return "check";
-    case SyncAction::repair:
-      return "repair";
-    case SyncAction::reshape:
-      return "reshape";
-    case SyncAction::frozen:
-      return "frozen";
+    case SyncAction::idle: return "idle";
+    case SyncAction::resync: return "resync";
+    case SyncAction::recover: return "recover";
+    case SyncAction::check: return "check";
+    case SyncAction::repair: return "repair";
+    case SyncAction::reshape: return "reshape";
+    case SyncAction::frozen: return "frozen";
   }
   return "?";
 }

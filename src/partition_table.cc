@@ -99,9 +99,13 @@ MbrEntry mbr_entry(Bytes sector, unsigned slot) {
   return MbrEntry{sector[off], sector[off + 4], le32(sector, off + 8), le32(sector, off + 12)};
 }
 
-bool has_boot_signature(Bytes sector) { return sector[510] == 0x55 && sector[511] == 0xaa; }
+bool has_boot_signature(Bytes sector) {
+  return sector[510] == 0x55 && sector[511] == 0xaa;
+}
 
-bool is_extended(uint8_t type) { return type == 0x05 || type == 0x0f || type == 0x85; }
+bool is_extended(uint8_t type) {
+  return type == 0x05 || type == 0x0f || type == 0x85;
+}
 
 bool is_protective(Bytes sector) {
   for (unsigned slot = 0; slot < 4; ++slot)
@@ -513,12 +517,9 @@ Result<PartitionTable> read_gpt(const BlockDevice& disk) {
 
 const char* to_string(PartitionScheme scheme) {
   switch (scheme) {
-    case PartitionScheme::none:
-      return "none";
-    case PartitionScheme::mbr:
-      return "mbr";
-    case PartitionScheme::gpt:
-      return "gpt";
+    case PartitionScheme::none: return "none";
+    case PartitionScheme::mbr: return "mbr";
+    case PartitionScheme::gpt: return "gpt";
   }
   return "unknown";
 }

@@ -16,7 +16,9 @@ constexpr int kMaxSeconds = 86400;  // a day: anything longer is a typo
 constexpr std::string_view kCmdlineFile = "kernel command line";
 
 // The kernel's isspace() on the command line.
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -286,7 +288,9 @@ class CmdlineReader {
   bool prefer_seen_ = false;
 };
 
-std::string seconds(int n) { return std::to_string(n) + (n == 1 ? " second" : " seconds"); }
+std::string seconds(int n) {
+  return std::to_string(n) + (n == 1 ? " second" : " seconds");
+}
 
 std::string join_uuids(const std::vector<std::array<uint8_t, 16>>& uuids) {
   std::string out;
@@ -325,12 +329,9 @@ std::string describe_prefer(const Policy& p) {
 
 const char* to_string(Policy::Degraded d) {
   switch (d) {
-    case Policy::Degraded::allow:
-      return "allow";
-    case Policy::Degraded::deny:
-      return "deny";
-    case Policy::Degraded::prompt:
-      return "prompt";
+    case Policy::Degraded::allow: return "allow";
+    case Policy::Degraded::deny: return "deny";
+    case Policy::Degraded::prompt: return "prompt";
   }
   return "?";
 }

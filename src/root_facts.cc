@@ -75,7 +75,8 @@ std::vector<DeviceFacts> gather_device_facts(const System& sys) {
     if (!facts[i].member_of) continue;
     for (const std::string& holder : entries[i].holders)
       for (auto& f : facts)
-        if (f.md_array && f.devnode == "/dev/" + holder) f.array_uuid = facts[i].member_of->array_uuid;
+        if (f.md_array && f.devnode == "/dev/" + holder)
+          f.array_uuid = facts[i].member_of->array_uuid;
   }
   for (const char* dir : {"/dev/md", "/dev/disk/by-id", "/dev/disk/by-path"})
     add_aliases(sys, dir, facts);

@@ -65,7 +65,8 @@ std::string instead(const std::vector<DeviceFacts>& devices, const DeviceFacts& 
     return s;
   }
   std::string s = "root= naming the array's md device once it is assembled";
-  if (member.fs && !member.fs->uuid.empty()) s += " (root=UUID=" + member.fs->uuid + " resolves to it)";
+  if (member.fs && !member.fs->uuid.empty())
+    s += " (root=UUID=" + member.fs->uuid + " resolves to it)";
   return s;
 }
 
@@ -78,7 +79,8 @@ RootVerdict raw_member(const std::string& value, const std::vector<DeviceFacts>&
   const DeviceFacts* md = running_array(devices, member.member_of->array_uuid);
   v.explanation = "root=" + value + " resolves to " + member.devnode + ", a raw member of " +
                   array_words(*member.member_of) + ". " +
-                  (md ? "The array runs as " + md_name(*md) + "; mounting" : "The array is not "
+                  (md ? "The array runs as " + md_name(*md) + "; mounting"
+                      : "The array is not "
                         "assembled; mounting") +
                   " one member directly would boot from half the array, let the halves diverge "
                   "and wreck the mirror at the next resync. Boot refused. To proceed: use " +
@@ -93,7 +95,8 @@ RootVerdict array_uuid_used(const std::string& value, const std::vector<DeviceFa
   RootVerdict v;
   v.refuse = true;
   v.code = "array-uuid-as-root";
-  v.explanation = "root=" + value + " is the UUID of the md array itself, not of the filesystem "
+  v.explanation = "root=" + value +
+                  " is the UUID of the md array itself, not of the filesystem "
                   "in it; nothing is mounted by that UUID.";
   if (const DeviceFacts* md = running_array(devices, sb.array_uuid); md && md->fs)
     v.explanation += " The filesystem on " + md->devnode + " has UUID " + md->fs->uuid +
@@ -137,8 +140,9 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
     v.resolved = md->devnode;
     v.explanation = "root=" + root_value + " resolves to " + md_name(*md) + ", an md array.";
     if (hits.size() > 1)
-      v.explanation += " Its raw members show the same filesystem; mdguard resolves to the "
-                       "array, never to a member.";
+      v.explanation +=
+          " Its raw members show the same filesystem; mdguard resolves to the "
+          "array, never to a member.";
     return v;
   }
   if (const DeviceFacts* member = member_in(hits)) return raw_member(root_value, devices, *member);
@@ -149,8 +153,8 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
   if (!hits.empty()) {
     v.code = "root-plain";
     v.resolved = hits.front()->devnode;
-    v.explanation = "root=" + root_value + " resolves to " + v.resolved +
-                    ", which carries no md superblock.";
+    v.explanation =
+        "root=" + root_value + " resolves to " + v.resolved + ", which carries no md superblock.";
     return v;
   }
   v.code = "root-not-found";

@@ -23,9 +23,9 @@ namespace mdguard {
 struct DeviceFacts {
   std::string devnode;  // /dev/vda1, /dev/md0
   uint32_t major = 0, minor = 0;
-  std::vector<std::string> aliases;  // other names: /dev/md/root, /dev/disk/by-id/...
-  std::optional<Superblock> member_of;  // the md superblock it carries
-  bool md_array = false;  // an md device (a running array)
+  std::vector<std::string> aliases;      // other names: /dev/md/root, /dev/disk/by-id/...
+  std::optional<Superblock> member_of;   // the md superblock it carries
+  bool md_array = false;                 // an md device (a running array)
   std::array<uint8_t, 16> array_uuid{};  // for md_array: the array it runs, when known
   std::optional<FsInfo> fs;
   std::string partuuid, partlabel;
@@ -33,8 +33,8 @@ struct DeviceFacts {
 
 struct RootVerdict {
   bool refuse = false;
-  std::string code;  // root-on-md, root-plain, root-on-raw-member, array-uuid-as-root,
-                     // root-not-found
+  std::string code;      // root-on-md, root-plain, root-on-raw-member, array-uuid-as-root,
+                         // root-not-found
   std::string resolved;  // the device root= lands on (the md device when there is one)
   std::string explanation;
 };

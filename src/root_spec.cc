@@ -35,9 +35,15 @@ Error bad(std::string_view value, std::string_view why) {
   return make_error("bad-root-spec", "root=" + std::string(value) + ": " + std::string(why));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int hex_value(char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+int hex_value(char c) {
+  return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
 
 // UUIDs and PARTUUIDs are written in hex digits and dashes, whatever their
 // layout (8-4-4-4-12, vfat's XXXX-XXXX, MBR's SSSSSSSS-PP, NTFS's 16 digits).
@@ -147,18 +153,12 @@ std::optional<Result<RootSpec>> parse_link(std::string_view root) {
 
 const char* to_string(RootSpec::Kind kind) {
   switch (kind) {
-    case Kind::path:
-      return "path";
-    case Kind::uuid:
-      return "uuid";
-    case Kind::partuuid:
-      return "partuuid";
-    case Kind::label:
-      return "label";
-    case Kind::partlabel:
-      return "partlabel";
-    case Kind::devnum:
-      return "devnum";
+    case Kind::path: return "path";
+    case Kind::uuid: return "uuid";
+    case Kind::partuuid: return "partuuid";
+    case Kind::label: return "label";
+    case Kind::partlabel: return "partlabel";
+    case Kind::devnum: return "devnum";
   }
   return "?";
 }
@@ -193,13 +193,10 @@ bool resolved_by_kernel(const RootSpec& spec) {
   switch (spec.kind) {
     case Kind::partuuid:
     case Kind::partlabel:
-    case Kind::devnum:
-      return true;
+    case Kind::devnum: return true;
     case Kind::uuid:
-    case Kind::label:
-      return false;
-    case Kind::path:
-      break;
+    case Kind::label: return false;
+    case Kind::path: break;
   }
   // devt_from_devname() copies at most 31 bytes of the name after /dev/.
   constexpr std::string_view kDev = "/dev/";

@@ -56,8 +56,7 @@ std::string read_name(Bytes raw) {
 // The kernel's super_1_load refuses these (besides the checksum).
 void check_kernel_rules(Superblock& sb, Bytes b, uint64_t expected_sector) {
   auto reject = [&](std::string why) { sb.kernel_rejects.push_back(std::move(why)); };
-  if (sb.max_dev > kMaxDevKernel)
-    reject("max_dev " + std::to_string(sb.max_dev) + " exceeds 1920");
+  if (sb.max_dev > kMaxDevKernel) reject("max_dev " + std::to_string(sb.max_dev) + " exceeds 1920");
   if (sb.super_offset != expected_sector)
     reject("super_offset " + std::to_string(sb.super_offset) + " does not match sector " +
            std::to_string(expected_sector) + " where it was read");

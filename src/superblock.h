@@ -43,7 +43,7 @@ enum class SlotState {
 
 struct Superblock {
   Metadata metadata = Metadata::v1_2;
-  uint64_t offset = 0;  // bytes from the start of the device
+  uint64_t offset = 0;      // bytes from the start of the device
   bool big_endian = false;  // 0.90 written by a big-endian CPU
 
   // Checksum as stored, and as computed from the bytes that were read.
@@ -55,8 +55,8 @@ struct Superblock {
   // checksum (unknown feature bits, non-zero padding, ...). Empty when fine.
   std::vector<std::string> kernel_rejects;
 
-  std::array<uint8_t, 16> array_uuid{};  // in display order: hex() with ':' every 4 bytes
-  std::string name;                       // 1.x "homehost:name"; empty for 0.90
+  std::array<uint8_t, 16> array_uuid{};    // in display order: hex() with ':' every 4 bytes
+  std::string name;                        // 1.x "homehost:name"; empty for 0.90
   std::array<uint8_t, 32> set_name_raw{};  // 1.x, as stored (may lack a NUL)
 
   int32_t level = 0;
@@ -72,8 +72,8 @@ struct Superblock {
 
   // 1.x only.
   uint32_t feature_map = 0;
-  uint64_t data_offset = 0;  // sectors from the device start
-  uint64_t data_size = 0;    // sectors
+  uint64_t data_offset = 0;   // sectors from the device start
+  uint64_t data_size = 0;     // sectors
   uint64_t super_offset = 0;  // sectors, as the superblock records it
   uint64_t recovery_offset = 0;
   uint64_t resync_offset = 0;
@@ -90,7 +90,7 @@ struct Superblock {
   };
   uint32_t minor_version = 0;  // 90, or 91 in the middle of a reshape
   uint32_t patch_version = 0;
-  uint32_t md_minor = 0;   // the array is /dev/md<md_minor>
+  uint32_t md_minor = 0;  // the array is /dev/md<md_minor>
   uint32_t sb_state = 0;
   std::vector<Disk0> disks;  // the 27 descriptors
   Disk0 this_disk;

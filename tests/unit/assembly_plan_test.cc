@@ -65,9 +65,9 @@ TEST_CASE("raid5, raid6, raid10 with every member start", "[plan]") {
         Decision::start);
   CHECK(only(input({"raid6-1.2-a.img", "raid6-1.2-b.img", "raid6-1.2-c.img", "raid6-1.2-d.img"}))
             .decision == Decision::start);
-  CHECK(only(input({"raid10-1.2-a.img", "raid10-1.2-b.img", "raid10-1.2-c.img",
-                    "raid10-1.2-d.img"}))
-            .decision == Decision::start);
+  CHECK(
+      only(input({"raid10-1.2-a.img", "raid10-1.2-b.img", "raid10-1.2-c.img", "raid10-1.2-d.img"}))
+          .decision == Decision::start);
 }
 
 TEST_CASE("a newly missing member: wait, then the policy decides", "[plan]") {
@@ -236,7 +236,8 @@ TEST_CASE("mdadm.conf ARRAY lines restrict and name; homehost decides what is lo
   CHECK(only(named).foreign);
   CHECK(only(named).devname == "/dev/md/alpha:root");
 
-  auto ignore = parse_mdadm_conf("mdadm.conf", "ARRAY <ignore> name=alpha:root\nARRAY /dev/md0 UUID=" + uuid + "\n");
+  auto ignore = parse_mdadm_conf(
+      "mdadm.conf", "ARRAY <ignore> name=alpha:root\nARRAY /dev/md0 UUID=" + uuid + "\n");
   named.conf = &ignore;
   CHECK(only(named).reason == "ignored-in-mdadm-conf");
 }
@@ -246,7 +247,8 @@ TEST_CASE("running arrays are left alone; clashing names get a free minor", "[pl
   in.running.push_back(in.candidates[0].sb.array_uuid);
   CHECK(only(in).reason == "already-running");
 
-  auto two = input({"raid1-0.90-a.img", "raid1-0.90-b.img", "bitmap-0.90-a.img", "bitmap-0.90-b.img"});
+  auto two =
+      input({"raid1-0.90-a.img", "raid1-0.90-b.img", "bitmap-0.90-a.img", "bitmap-0.90-b.img"});
   auto plans = plan_assembly(two);
   REQUIRE(plans.size() == 2);
   CHECK(plans[0].devname == "/dev/md0");

@@ -34,7 +34,8 @@ TEST_CASE("GRUB on both disks: nothing to report", "[check-boot]") {
 }
 
 TEST_CASE("the second disk without boot code is an error naming it", "[check-boot]") {
-  auto got = ids(BootMode::bios, {disk("/dev/sda", "grub-gpt.img"), disk("/dev/sdb", "grub-gpt-bare.img")});
+  auto got = ids(BootMode::bios,
+                 {disk("/dev/sda", "grub-gpt.img"), disk("/dev/sdb", "grub-gpt-bare.img")});
   REQUIRE(got.size() == 1);
   CHECK(got[0] == "boot-code-missing /dev/sdb");
   Findings f;

@@ -26,7 +26,8 @@ std::vector<DeviceFacts> howto_machine() {
   Superblock sb = probe_superblocks(*dev)->found[0];
   std::vector<DeviceFacts> d(4);
   d[0].devnode = "/dev/hda1", d[0].fs = fs("ext3", "aaaaaaaa-0000-0000-0000-000000000001");
-  d[1].devnode = "/dev/hdb1", d[1].member_of = sb, d[1].fs = fs("ext3", "bbbbbbbb-0000-0000-0000-000000000002");
+  d[1].devnode = "/dev/hdb1", d[1].member_of = sb,
+  d[1].fs = fs("ext3", "bbbbbbbb-0000-0000-0000-000000000002");
   d[2].devnode = "/dev/hdc1", d[2].member_of = sb, d[2].fs = d[1].fs;
   d[3].devnode = "/dev/md0", d[3].md_array = true, d[3].array_uuid = sb.array_uuid;
   d[3].fs = fs("ext3", "bbbbbbbb-0000-0000-0000-000000000002");
@@ -60,7 +61,8 @@ TEST_CASE("array UUID for filesystem UUID; sources that resolve to nothing", "[c
   std::string as_fs = array_uuid.substr(0, 8) + "-" + array_uuid.substr(9, 4) + "-" +
                       array_uuid.substr(13, 4) + "-" + array_uuid.substr(18, 4) +
                       array_uuid.substr(22, 4) + "-" + array_uuid.substr(27, 8);
-  CHECK(ids("UUID=" + as_fs + " / ext3 defaults 0 1\n") == std::vector<std::string>{"fstab-array-uuid"});
+  CHECK(ids("UUID=" + as_fs + " / ext3 defaults 0 1\n") ==
+        std::vector<std::string>{"fstab-array-uuid"});
   CHECK(ids("/dev/sdz9 /data ext4 defaults 0 2\n") == std::vector<std::string>{"fstab-unresolved"});
   CHECK(ids("proc /proc proc defaults 0 0\ntmpfs /tmp tmpfs defaults 0 0\n").empty());
 }

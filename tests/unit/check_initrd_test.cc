@@ -20,7 +20,8 @@ const char* kKernel = "6.1.0-test-amd64";
 // An initrd holding `files` (path -> content), packed with `cpio -H newc`.
 InitrdFacts initrd(const std::map<std::string, std::string>& files, std::string config = "") {
   static int n = 0;
-  fs::path dir = fs::temp_directory_path() / ("mdguard-initrd-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  fs::path dir = fs::temp_directory_path() /
+                 ("mdguard-initrd-" + std::to_string(getpid()) + "-" + std::to_string(n++));
   fs::create_directories(dir / "tree");
   for (const auto& [path, content] : files) {
     fs::create_directories((dir / "tree" / path).parent_path());
@@ -73,18 +74,22 @@ TEST_CASE("an initrd without mdadm or mdguard: the how-to's forgotten initrd", "
 TEST_CASE("mdadm without mdadm.conf, or with one that misses the array", "[check-initrd]") {
   CHECK(ids(initrd({{"usr/sbin/mdadm", "x"}, {mod("md-mod"), ""}, {mod("raid1"), ""}})) ==
         std::vector<std::string>{"initrd-no-mdadm-conf"});
+  CHECK(ids(initrd(
+            {{"usr/sbin/mdadm", "x"},
+             {"etc/mdadm/mdadm.conf", "ARRAY /dev/md9 UUID=11111111:22222222:33333333:44444444\n"},
+             {mod("md-mod"), ""},
+             {mod("raid1"), ""}})) == std::vector<std::string>{"initrd-mdadm-conf-stale"});
   CHECK(ids(initrd({{"usr/sbin/mdadm", "x"},
-                    {"etc/mdadm/mdadm.conf", "ARRAY /dev/md9 UUID=11111111:22222222:33333333:44444444\n"},
-                    {mod("md-mod"), ""}, {mod("raid1"), ""}})) ==
-        std::vector<std::string>{"initrd-mdadm-conf-stale"});
-  CHECK(ids(initrd({{"usr/sbin/mdadm", "x"}, {"etc/mdadm/mdadm.conf", kConf},
-                    {mod("md-mod"), ""}, {mod("raid1"), ""}}))
+                    {"etc/mdadm/mdadm.conf", kConf},
+                    {mod("md-mod"), ""},
+                    {mod("raid1"), ""}}))
             .empty());
 }
 
 TEST_CASE("raid modules: in the image, or built into the kernel", "[check-initrd]") {
-  auto without = initrd({{"usr/sbin/mdadm", "x"}, {"etc/mdadm/mdadm.conf", kConf}, {mod("md-mod"), ""}},
-                        "CONFIG_BLK_DEV_MD=m\nCONFIG_MD_RAID1=m\n");
+  auto without =
+      initrd({{"usr/sbin/mdadm", "x"}, {"etc/mdadm/mdadm.conf", kConf}, {mod("md-mod"), ""}},
+             "CONFIG_BLK_DEV_MD=m\nCONFIG_MD_RAID1=m\n");
   CHECK(ids(without) == std::vector<std::string>{"initrd-raid-module-missing"});
   auto built_in = initrd({{"usr/sbin/mdadm", "x"}, {"etc/mdadm/mdadm.conf", kConf}},
                          "CONFIG_BLK_DEV_MD=y\nCONFIG_MD_RAID1=y\n");

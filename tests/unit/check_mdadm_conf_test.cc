@@ -46,8 +46,8 @@ TEST_CASE("missing file, missing array, wrong UUID", "[check-mdadm-conf]") {
   CHECK(ids(none) == std::vector<std::string>{"mdadm-conf-missing"});
 
   auto missing = run("ARRAY /dev/md1 UUID=11111111:22222222:33333333:44444444\n");
-  CHECK(ids(missing) == std::vector<std::string>{"mdadm-conf-array-missing",
-                                                 "mdadm-conf-array-absent"});
+  CHECK(ids(missing) ==
+        std::vector<std::string>{"mdadm-conf-array-missing", "mdadm-conf-array-absent"});
   CHECK(missing.items[0].fix.find("mdadm --detail --brief /dev/md0") != std::string::npos);
 
   auto wrong = run("ARRAY /dev/md0 UUID=11111111:22222222:33333333:44444444\n");
@@ -62,23 +62,27 @@ TEST_CASE("the how-to's mdadm.conf: DEVICE line and devices= lists", "[check-mda
   CHECK(std::count(got.begin(), got.end(), "mdadm-conf-device-line") == 1);  // hdb1 not covered
   CHECK(std::count(got.begin(), got.end(), "mdadm-conf-devices-list") == 1);
   CHECK(std::count(got.begin(), got.end(), "mdadm-conf-array-missing") == 1);  // no UUID line
-  auto ok = run("DEVICE /dev/hda* /dev/hdb*\nARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n");
+  auto ok =
+      run("DEVICE /dev/hda* /dev/hdb*\nARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n");
   CHECK(ok.items.empty());
 }
 
 TEST_CASE("duplicates, parse errors with file:line, foreign arrays", "[check-mdadm-conf]") {
-  auto dup = run("ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n"
-                 "ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n");
+  auto dup =
+      run("ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n"
+          "ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\n");
   auto got = ids(dup);
   CHECK(std::count(got.begin(), got.end(), "mdadm-conf-duplicate-uuid") == 1);
   CHECK(std::count(got.begin(), got.end(), "mdadm-conf-duplicate-name") == 1);
 
-  auto bad = run("ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\nARRAY /dev/md9 UUID=xyz\n");
+  auto bad =
+      run("ARRAY /dev/md0 UUID=aae639e2:de7603f7:1e7e261d:377d64c6\nARRAY /dev/md9 UUID=xyz\n");
   REQUIRE_FALSE(bad.items.empty());
   CHECK(bad.items[0].subject == "/etc/mdadm/mdadm.conf:2");
   CHECK(bad.items[0].severity == Finding::Severity::error);
 
   auto foreign = md0();
   foreign.name = "otherhost:0";
-  CHECK(ids(run("", {foreign})) == std::vector<std::string>{"mdadm-conf-no-arrays", "array-foreign"});
+  CHECK(ids(run("", {foreign})) ==
+        std::vector<std::string>{"mdadm-conf-no-arrays", "array-foreign"});
 }

@@ -11,7 +11,9 @@
 
 namespace mdguard::testing {
 
-std::string fixture_dir() { return std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/superblocks"; }
+std::string fixture_dir() {
+  return std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/superblocks";
+}
 
 std::vector<uint8_t> fixture_bytes(const std::string& name) {
   return fixture_bytes_in("superblocks", name);
@@ -19,7 +21,8 @@ std::vector<uint8_t> fixture_bytes(const std::string& name) {
 
 std::vector<uint8_t> fixture_bytes_in(const std::string& folder, const std::string& name) {
   static std::map<std::string, std::vector<uint8_t>> cache;
-  std::string path = std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/" + folder + "/" + name + ".xz";
+  std::string path =
+      std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/" + folder + "/" + name + ".xz";
   if (auto it = cache.find(path); it != cache.end()) return it->second;
   std::string cmd = "xz -dc '" + path + "'";
   FILE* p = popen(cmd.c_str(), "r");
@@ -34,7 +37,8 @@ std::vector<uint8_t> fixture_bytes_in(const std::string& folder, const std::stri
 
 std::string fixture_file(const std::string& name) {
   static const std::string dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("mdguard-fixtures-" + std::to_string(getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("mdguard-fixtures-" + std::to_string(getpid()));
     std::filesystem::create_directories(d);
     return d.string();
   }();
@@ -42,7 +46,8 @@ std::string fixture_file(const std::string& name) {
   if (!std::filesystem::exists(path)) {
     auto bytes = fixture_bytes(name);
     std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
   }
   return path;
 }

@@ -143,8 +143,8 @@ TEST_CASE("partitioned disks: every partition examined, named PATH:N", "[fixture
   CHECK(mbr[0].table->scheme == PartitionScheme::mbr);
   std::vector<std::string> names;
   for (const auto& r : mbr) names.push_back(r.name.substr(r.name.rfind('/') + 1));
-  CHECK(names == std::vector<std::string>{"mbr-a.img", "mbr-a.img:1", "mbr-a.img:2",
-                                          "mbr-a.img:5", "mbr-a.img:6"});
+  CHECK(names == std::vector<std::string>{"mbr-a.img", "mbr-a.img:1", "mbr-a.img:2", "mbr-a.img:5",
+                                          "mbr-a.img:6"});
   auto gpt = examine_path(fixture_file("gpt-a.img"));
   REQUIRE(gpt[0].table);
   CHECK(gpt[0].table->scheme == PartitionScheme::gpt);

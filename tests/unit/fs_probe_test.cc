@@ -144,8 +144,12 @@ std::optional<FsInfo> probe_bytes(const std::vector<uint8_t>& bytes) {
   return *fs;
 }
 
-void put_le32(std::vector<uint8_t>& b, size_t off, uint32_t v) { testing::put_le(b, off, v, 4); }
-uint32_t get_le32(const std::vector<uint8_t>& b, size_t off) { return le32(b, off); }
+void put_le32(std::vector<uint8_t>& b, size_t off, uint32_t v) {
+  testing::put_le(b, off, v, 4);
+}
+uint32_t get_le32(const std::vector<uint8_t>& b, size_t off) {
+  return le32(b, off);
+}
 
 // ---- live blkid --------------------------------------------------------------------------------
 
@@ -411,7 +415,9 @@ TEST_CASE("vfat: LABEL comes from the root directory, UUID from the serial", "[f
 
 TEST_CASE("vfat: FAT32 finds the label through the cluster chain", "[fs-probe]") {
   auto b = image("vfat-fat32.img");
-  SECTION("as made") { check_against_blkid(b, "TYPE=vfat UUID=6D64-F032 LABEL=MDFAT32"); }
+  SECTION("as made") {
+    check_against_blkid(b, "TYPE=vfat UUID=6D64-F032 LABEL=MDFAT32");
+  }
   SECTION("a damaged FSInfo signature rejects the filesystem") {
     size_t fsinfo = size_t{le16(b, 0x30)} * le16(b, 0x0b);
     b[fsinfo] = 'X';

@@ -53,10 +53,14 @@ Image cat(std::initializer_list<Image> parts) {
   return out;
 }
 
-Image zeros(size_t n) { return Image(n, 0); }
+Image zeros(size_t n) {
+  return Image(n, 0);
+}
 
 // A stand-in for compression: the 2-byte gzip magic, then the data as it is.
-Image fake_gzip(const Image& data) { return cat({{0x1f, 0x8b}, data}); }
+Image fake_gzip(const Image& data) {
+  return cat({{0x1f, 0x8b}, data});
+}
 
 InitrdOptions fake_tools(std::vector<uint64_t>* budgets = nullptr) {
   InitrdOptions o;
@@ -69,7 +73,9 @@ InitrdOptions fake_tools(std::vector<uint64_t>* budgets = nullptr) {
   return o;
 }
 
-std::string text(Bytes b) { return std::string(b.begin(), b.end()); }
+std::string text(Bytes b) {
+  return std::string(b.begin(), b.end());
+}
 
 Image early_archive() {
   Archive a;
@@ -97,7 +103,9 @@ Image main_archive() {
 }
 
 // Runs a shell command; false when it fails.
-bool sh(const std::string& command) { return std::system(command.c_str()) == 0; }
+bool sh(const std::string& command) {
+  return std::system(command.c_str()) == 0;
+}
 
 std::string temp_dir() {
   char tmpl[] = "/tmp/mdguard-initrd-XXXXXX";
@@ -499,20 +507,13 @@ std::map<std::string, ManifestEntry> manifest(const std::string& path) {
 
 char type_char(CpioFileType t) {
   switch (t) {
-    case CpioFileType::regular:
-      return '-';
-    case CpioFileType::directory:
-      return 'd';
-    case CpioFileType::symlink:
-      return 'l';
-    case CpioFileType::char_device:
-      return 'c';
-    case CpioFileType::block_device:
-      return 'b';
-    case CpioFileType::fifo:
-      return 'p';
-    case CpioFileType::socket:
-      return 's';
+    case CpioFileType::regular: return '-';
+    case CpioFileType::directory: return 'd';
+    case CpioFileType::symlink: return 'l';
+    case CpioFileType::char_device: return 'c';
+    case CpioFileType::block_device: return 'b';
+    case CpioFileType::fifo: return 'p';
+    case CpioFileType::socket: return 's';
   }
   return '?';
 }

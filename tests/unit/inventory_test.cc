@@ -2,13 +2,13 @@
 // laid out under a temporary root, as the kernel would show them.
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
-#include "fixtures.h"
 #include "block_device.h"
+#include "fixtures.h"
 #include "inventory.h"
 #include "partition_table.h"
 
@@ -41,7 +41,8 @@ struct FakeSystem {
     write(dev.lexically_relative(root) / "size", std::to_string(bytes.size() / 512) + "\n");
     fs::create_symlink("../../devices/virtual/block/" + name, root / "sys/class/block" / name);
     std::ofstream(root / "dev" / name, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
   }
   // Partition NUMBER of disk DISK, as the kernel lists it under the disk.
   void part(const std::string& disk, int number, const Partition& p, int minor) {

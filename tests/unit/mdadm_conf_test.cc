@@ -10,7 +10,9 @@ namespace {
 
 const char* const kFile = "/etc/mdadm/mdadm.conf";
 
-MdadmConf parse(std::string_view text) { return parse_mdadm_conf(kFile, text); }
+MdadmConf parse(std::string_view text) {
+  return parse_mdadm_conf(kFile, text);
+}
 
 std::vector<std::string> codes(const MdadmConf& c) {
   std::vector<std::string> out;

@@ -22,7 +22,9 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-std::string fixture_dir() { return std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/mdstat"; }
+std::string fixture_dir() {
+  return std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/mdstat";
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -70,12 +72,9 @@ Strings codes(const Mdstat& m) {
 
 std::string action_word(SyncAction a) {
   switch (a) {
-    case SyncAction::recover:
-      return "recovery";
-    case SyncAction::repair:
-      return "resync";
-    default:
-      return to_string(a);
+    case SyncAction::recover: return "recovery";
+    case SyncAction::repair: return "resync";
+    default: return to_string(a);
   }
 }
 

@@ -568,7 +568,9 @@ void compare_with_sfdisk(const std::string& script, PartitionScheme scheme) {
   }
 }
 
-bool have_sfdisk() { return std::system("sfdisk --version >/dev/null 2>&1") == 0; }
+bool have_sfdisk() {
+  return std::system("sfdisk --version >/dev/null 2>&1") == 0;
+}
 
 }  // namespace
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Our C++ follows .clang-format; this fails on any file that does not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'tests/unit/*.cc' 'tests/unit/*.h' 'fuzz/*.cc')
+clang-format --dry-run --Werror "${files[@]}"
+echo "  clang-format: ${#files[@]} files clean"
