@@ -10,6 +10,6 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$top/build/fuzz-crashes"
 cp -r "$top/fuzz/corpus/$name/." "$work/corpus/" 2>/dev/null || true
 "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
-  -artifact_prefix="$top/build/fuzz-crashes/$name-" "$work/corpus" 2>"$work/log" || {
+  -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$top/build/fuzz-crashes/$name-" "$work/corpus" 2>"$work/log" || {
   tail -n 40 "$work/log"; exit 1; }
 grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/log" | sed "s/^/  $name: /"
