@@ -19,9 +19,9 @@ namespace {
 void use(const GrubConfig& c, std::string_view text) {
   (void)format(c.diagnostics);
   for (const GrubEntry& e : c.entries) {
-    if (e.linux) {
-      (void)kernel_root(e.linux->args);
-      (void)kernel_args_without_root(e.linux->args);
+    if (e.kernel) {
+      (void)kernel_root(e.kernel->args);
+      (void)kernel_args_without_root(e.kernel->args);
     }
     for (const GrubRootStep& r : e.root) {
       (void)grub_device_md_uuid(r.value);

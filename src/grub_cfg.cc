@@ -13,19 +13,35 @@ namespace {
 
 using Severity = Diagnostic::Severity;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-bool is_name_start(char c) { return is_alpha(c) || c == '_'; }
-bool is_name_char(char c) { return is_alnum(c) || c == '_'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnum(char c) {
+  return is_alpha(c) || is_digit(c);
+}
+bool is_name_start(char c) {
+  return is_alpha(c) || c == '_';
+}
+bool is_name_char(char c) {
+  return is_alnum(c) || c == '_';
+}
 
 bool is_name(std::string_view s) {
   return !s.empty() && is_name_start(s[0]) && std::all_of(s.begin(), s.end(), is_name_char);
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 void add_unique(std::vector<std::string>& to, const std::vector<std::string>& names) {
   for (const std::string& n : names)
@@ -111,7 +127,8 @@ std::optional<std::array<uint8_t, 16>> grub_device_md_uuid(std::string_view devi
 namespace {
 
 // A file's text as GRUB's reader hands it to the lexer: every '\r' dropped,
-// and physical lines starting with '#' skipped (read_config_file_getline).
+// a line cut at a NUL byte (GRUB keeps lines as C strings), and physical
+// lines starting with '#' skipped (read_config_file_getline).
 // origin[i] is the offset in the original text of text[i]; one more element
 // holds the end.
 struct CleanText {
@@ -129,6 +146,7 @@ CleanText clean_text(std::string_view raw) {
     bool comment_line = first < end && raw[first] == '#';
     if (!comment_line) {
       for (size_t j = i; j < end; ++j) {
+        if (raw[j] == '\0') break;
         if (raw[j] == '\r') continue;
         c.text += raw[j];
         c.origin.push_back(j);
@@ -204,23 +222,17 @@ class Lexer {
     char c = s_[pos_];
     char d = pos_ + 1 < s_.size() ? s_[pos_ + 1] : '\0';
     switch (c) {
-      case '\n':
-        return single(t, Tok::newline);
-      case '{':
-        return single(t, Tok::lbrace);
-      case '}':
-        return single(t, Tok::rbrace);
+      case '\n': return single(t, Tok::newline);
+      case '{': return single(t, Tok::lbrace);
+      case '}': return single(t, Tok::rbrace);
       case ';':
         if (d == ';') return bad(t, ";;");
         return single(t, Tok::semi);
       case '&':
-      case '|':
-        return bad(t, d == c ? std::string(2, c) : std::string(1, c));
+      case '|': return bad(t, d == c ? std::string(2, c) : std::string(1, c));
       case '<':
-      case '>':
-        return bad(t, std::string(1, c));
-      default:
-        return word(t);
+      case '>': return bad(t, std::string(1, c));
+      default: return word(t);
     }
   }
 
@@ -312,7 +324,10 @@ class Lexer {
       if (c == '$') {
         // GRUB's lexer takes the whole "..." as one word before it finds
         // the bad variable: the error ends the word, not the line.
-        if (!variable(w, true) && bad_at_ == std::string::npos) bad_at_ = pos_++;
+        if (!variable(w, true)) {
+          if (bad_at_ == std::string::npos) bad_at_ = pos_;
+          ++pos_;
+        }
         continue;
       }
       literal(w, c, true);
@@ -336,8 +351,8 @@ class Lexer {
       } else if (c == '\'') {
         size_t close = s_.find('\'', pos_ + 1);
         if (close == std::string::npos)
-          return error(t, pos_, "unterminated single quote: GRUB reads the rest of the file into it",
-                       true);
+          return error(t, pos_,
+                       "unterminated single quote: GRUB reads the rest of the file into it", true);
         w.any_quote = true;
         w.pieces.push_back(Piece{false, true, s_.substr(pos_ + 1, close - pos_ - 1)});
         pos_ = close + 1;
@@ -393,8 +408,8 @@ struct SyntaxError {
 };
 
 bool is_keyword(std::string_view raw) {
-  static constexpr std::string_view kReserved[] = {"if",   "then", "else", "elif",     "fi",
-                                                   "for",  "in",   "do",   "done",     "while",
+  static constexpr std::string_view kReserved[] = {"if",    "then", "else", "elif",   "fi",
+                                                   "for",   "in",   "do",   "done",   "while",
                                                    "until", "case", "esac", "select", "function"};
   return std::find(std::begin(kReserved), std::end(kReserved), raw) != std::end(kReserved);
 }
@@ -438,30 +453,26 @@ class Parser {
 
  private:
   [[noreturn]] void fail(std::string message) {
-    if (tok_.kind == Tok::error || tok_.kind == Tok::bad) throw SyntaxError{tok_.begin, tok_.message};
+    if (tok_.kind == Tok::error || tok_.kind == Tok::bad)
+      throw SyntaxError{tok_.begin, tok_.message};
     throw SyntaxError{tok_.begin, std::move(message)};
   }
 
   void advance() { tok_ = lexer_.next(); }
 
-  bool at_word(std::string_view raw) const { return tok_.kind == Tok::word && tok_.word.raw == raw; }
+  bool at_word(std::string_view raw) const {
+    return tok_.kind == Tok::word && tok_.word.raw == raw;
+  }
 
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case Tok::word:
-        return quoted(t.word.raw);
-      case Tok::newline:
-        return "end of line";
-      case Tok::semi:
-        return "';'";
-      case Tok::lbrace:
-        return "'{'";
-      case Tok::rbrace:
-        return "'}'";
-      case Tok::eof:
-        return "end of file";
-      default:
-        return t.message;
+      case Tok::word: return quoted(t.word.raw);
+      case Tok::newline: return "end of line";
+      case Tok::semi: return "';'";
+      case Tok::lbrace: return "'{'";
+      case Tok::rbrace: return "'}'";
+      case Tok::eof: return "end of file";
+      default: return t.message;
     }
   }
 
@@ -490,14 +501,16 @@ class Parser {
       if (w == "if") return if_command();
       if (w == "for") return for_command();
       if (w == "while" || w == "until") return while_command();
-      if (w == "function") fail("a function can only be defined at the top level, not inside a block");
+      if (w == "function")
+        fail("a function can only be defined at the top level, not inside a block");
       if (is_keyword(w)) fail("unexpected " + quoted(w));
       if (w == "[[" || w == "]]") fail(quoted(w) + " is not part of GRUB's script language");
       return grub_command();
     }
     if (tok_.kind == Tok::lbrace)
-      fail("unexpected '{': a { ... } block must start on the line of its menuentry, submenu or "
-           "function");
+      fail(
+          "unexpected '{': a { ... } block must start on the line of its menuentry, submenu or "
+          "function");
     fail("unexpected " + describe(tok_));
   }
 
@@ -529,15 +542,17 @@ class Parser {
   // Reported where the construct opens: GRUB reads on to the end of the
   // file looking for its end, and then drops all of it.
   [[noreturn]] void unclosed(const ListEnd& end) {
-    throw SyntaxError{end.opened_at, end.opener + " is never closed: GRUB reads to the end of the "
-                                     "file looking for its end and ignores everything from here"};
+    throw SyntaxError{end.opened_at,
+                      end.opener +
+                          " is never closed: GRUB reads to the end of the "
+                          "file looking for its end and ignores everything from here"};
   }
 
   bool at_end(const ListEnd& end, bool after_delimiter) const {
     if (end.brace && tok_.kind == Tok::rbrace) return after_delimiter || !end.brace_needs_delimiter;
     if (tok_.kind != Tok::word) return false;
-    return after_delimiter && std::find(end.keywords.begin(), end.keywords.end(), tok_.word.raw) !=
-                                  end.keywords.end();
+    return after_delimiter &&
+           std::find(end.keywords.begin(), end.keywords.end(), tok_.word.raw) != end.keywords.end();
   }
 
   // commands1, then the delimiters GRUB allows before what ends the list;
@@ -547,7 +562,8 @@ class Parser {
     while (tok_.kind == Tok::newline) advance();
     if (tok_.kind == Tok::eof) unclosed(end);
     if (at_end(end, true))
-      fail("nothing before " + describe(tok_) + ": GRUB needs at least one command in " + end.opener);
+      fail("nothing before " + describe(tok_) + ": GRUB needs at least one command in " +
+           end.opener);
     out.push_back(command());
     for (;;) {
       if (tok_.kind == Tok::semi || tok_.kind == Tok::newline) {
@@ -559,7 +575,8 @@ class Parser {
       } else if (at_end(end, false)) {
         return out;
       } else if (end.brace && tok_.kind == Tok::rbrace) {
-        fail("'}' right after a command in " + end.opener + ": GRUB needs ';' or a new line before it");
+        fail("'}' right after a command in " + end.opener +
+             ": GRUB needs ';' or a new line before it");
       } else if (tok_.kind == Tok::eof) {
         unclosed(end);
       } else {
@@ -694,20 +711,45 @@ using Env = std::map<std::string, Var, std::less<>>;
 
 // Variables GRUB sets itself before reading grub.cfg, or while running it.
 bool grub_sets_itself(std::string_view name) {
-  static constexpr std::string_view kNames[] = {
-      "root",        "prefix",     "cmdpath",    "grub_platform", "grub_cpu",
-      "config_directory", "config_file", "chosen", "boot",      "lang",
-      "locale_dir",  "secondary_locale_dir", "net_default_interface", "net_default_ip",
-      "net_default_mac", "net_default_server", "pxe_default_server", "check_signatures",
-      "shim_lock",   "superusers", "debug",      "pager",         "color_normal",
-      "color_highlight", "gfxmode", "gfxpayload", "icondir",      "theme",
-      "?",           "#",          "*",          "@"};
+  static constexpr std::string_view kNames[] = {"root",
+                                                "prefix",
+                                                "cmdpath",
+                                                "grub_platform",
+                                                "grub_cpu",
+                                                "config_directory",
+                                                "config_file",
+                                                "chosen",
+                                                "boot",
+                                                "lang",
+                                                "locale_dir",
+                                                "secondary_locale_dir",
+                                                "net_default_interface",
+                                                "net_default_ip",
+                                                "net_default_mac",
+                                                "net_default_server",
+                                                "pxe_default_server",
+                                                "check_signatures",
+                                                "shim_lock",
+                                                "superusers",
+                                                "debug",
+                                                "pager",
+                                                "color_normal",
+                                                "color_highlight",
+                                                "gfxmode",
+                                                "gfxpayload",
+                                                "icondir",
+                                                "theme",
+                                                "?",
+                                                "#",
+                                                "*",
+                                                "@"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
 Var lookup(const Env& env, std::string_view name) {
   if (auto it = env.find(name); it != env.end()) return it->second;
-  if (grub_sets_itself(name)) return Var{"${" + std::string(name) + "}", {std::string(name)}, false};
+  if (grub_sets_itself(name))
+    return Var{"${" + std::string(name) + "}", {std::string(name)}, false};
   return Var{};  // never set: GRUB expands it to nothing
 }
 
@@ -754,7 +796,9 @@ Truth truth_or(Truth a, Truth b) {
   if (a == Truth::no && b == Truth::no) return Truth::no;
   return Truth::unknown;
 }
-Truth truth_of(bool b) { return b ? Truth::yes : Truth::no; }
+Truth truth_of(bool b) {
+  return b ? Truth::yes : Truth::no;
+}
 
 std::optional<long long> parse_integer(const std::string& s) {
   size_t i = s.size() > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
@@ -771,7 +815,8 @@ std::optional<long long> parse_integer(const std::string& s) {
 // unknown, except that the environment block exists when the caller gave one.
 class TestExpr {
  public:
-  TestExpr(std::vector<Arg> args, bool have_grubenv) : a_(std::move(args)), grubenv_(have_grubenv) {}
+  TestExpr(std::vector<Arg> args, bool have_grubenv)
+      : a_(std::move(args)), grubenv_(have_grubenv) {}
 
   Truth eval() {
     if (a_.empty()) return Truth::no;
@@ -809,8 +854,8 @@ class TestExpr {
   }
 
   static bool binary_op(std::string_view s) {
-    static constexpr std::string_view kOps[] = {"=",   "==",  "!=",  "<",   "<=",   ">",
-                                                ">=",  "-eq", "-ne", "-lt", "-le",  "-gt",
+    static constexpr std::string_view kOps[] = {"=",   "==",   "!=",   "<",   "<=",  ">",
+                                                ">=",  "-eq",  "-ne",  "-lt", "-le", "-gt",
                                                 "-ge", "-pgt", "-plt", "-nt", "-ot"};
     return std::find(std::begin(kOps), std::end(kOps), s) != std::end(kOps);
   }
@@ -876,36 +921,179 @@ class TestExpr {
 
 // Commands GRUB 2.06 knows that change nothing mdguard looks at.
 bool known_command(std::string_view name) {
-  static constexpr std::string_view kCommands[] = {
-      ".", "[", "acpi", "authenticate", "background_color", "background_image", "badram",
-      "blocklist", "boot", "break", "cat", "chainloader", "clear", "cmp", "continue", "cpuid",
-      "crc", "cryptomount", "cutmem", "date", "devicetree", "distrust", "drivemap", "echo",
-      "efi_gop", "efi_uga", "eval", "exit", "extract_entries_configfile", "extract_entries_source",
-      "extract_legacy_entries_configfile", "extract_legacy_entries_source", "false", "fwsetup",
-      "gettext", "gptsync", "halt", "hashsum", "hdparm", "help", "hexdump", "hwmatch", "keymap",
-      "kfreebsd", "kfreebsd_loadenv", "kfreebsd_module", "kfreebsd_module_elf", "knetbsd",
-      "knetbsd_module", "knetbsd_module_elf", "kopenbsd", "kopenbsd_ramdisk", "legacy_check_password",
-      "legacy_configfile", "legacy_initrd", "legacy_initrd_nounzip", "legacy_kernel",
-      "legacy_password", "legacy_source", "list_env", "list_trusted", "loadfont", "loopback", "ls",
-      "lsacpi", "lsefi", "lsefimmap", "lsefisystab", "lsfonts", "lsmmap", "lsmod", "lspci",
-      "lssal", "md5sum", "module", "module2", "multiboot", "multiboot2", "nativedisk", "net_add_addr",
-      "net_add_dns", "net_add_route", "net_bootp", "net_del_addr", "net_del_dns", "net_del_route",
-      "net_dhcp", "net_get_dhcp_option", "net_ipv6_autoconf", "net_ls_addr", "net_ls_cards",
-      "net_ls_dns", "net_ls_routes", "net_nslookup", "normal_exit", "parttool", "password",
-      "password_pbkdf2", "play", "probe", "rdmsr", "read", "reboot", "regexp", "return", "rmmod",
-      "save_env", "sendkey", "serial", "setparams", "setpci", "sha1sum", "sha256sum", "sha512sum",
-      "shift", "sleep", "smbios", "terminal_input", "terminal_output", "terminfo", "test", "tpm",
-      "true", "trust", "usb", "vbeinfo", "verify_detached", "videoinfo", "videotest", "wrmsr",
-      "xen_hypervisor", "xen_module", "xnu_kernel", "xnu_kernel64", "xnu_mkext", "xnu_uuid",
-      "zfs-bootfs", "zfsinfo", "appleloader", "backtrace", "syslinux_configfile",
-      "syslinux_source", "cbmemc", "lscoreboot", "file", "font", "gfxterm_background_color",
-      "gfxterm_background_image", "outb", "outl", "outw", "inb", "inl", "inw", "loadbios",
-      "fakebios", "efiemu_loadcore", "efiemu_prepare", "efiemu_unload", "ieee1275_fb", "vbe",
-      "vga", "video_bochs", "video_cirrus", "all_video", "increment", "decrement"};
+  static constexpr std::string_view kCommands[] = {".",
+                                                   "[",
+                                                   "acpi",
+                                                   "authenticate",
+                                                   "background_color",
+                                                   "background_image",
+                                                   "badram",
+                                                   "blocklist",
+                                                   "boot",
+                                                   "break",
+                                                   "cat",
+                                                   "chainloader",
+                                                   "clear",
+                                                   "cmp",
+                                                   "continue",
+                                                   "cpuid",
+                                                   "crc",
+                                                   "cryptomount",
+                                                   "cutmem",
+                                                   "date",
+                                                   "devicetree",
+                                                   "distrust",
+                                                   "drivemap",
+                                                   "echo",
+                                                   "efi_gop",
+                                                   "efi_uga",
+                                                   "eval",
+                                                   "exit",
+                                                   "extract_entries_configfile",
+                                                   "extract_entries_source",
+                                                   "extract_legacy_entries_configfile",
+                                                   "extract_legacy_entries_source",
+                                                   "false",
+                                                   "fwsetup",
+                                                   "gettext",
+                                                   "gptsync",
+                                                   "halt",
+                                                   "hashsum",
+                                                   "hdparm",
+                                                   "help",
+                                                   "hexdump",
+                                                   "hwmatch",
+                                                   "keymap",
+                                                   "kfreebsd",
+                                                   "kfreebsd_loadenv",
+                                                   "kfreebsd_module",
+                                                   "kfreebsd_module_elf",
+                                                   "knetbsd",
+                                                   "knetbsd_module",
+                                                   "knetbsd_module_elf",
+                                                   "kopenbsd",
+                                                   "kopenbsd_ramdisk",
+                                                   "legacy_check_password",
+                                                   "legacy_configfile",
+                                                   "legacy_initrd",
+                                                   "legacy_initrd_nounzip",
+                                                   "legacy_kernel",
+                                                   "legacy_password",
+                                                   "legacy_source",
+                                                   "list_env",
+                                                   "list_trusted",
+                                                   "loadfont",
+                                                   "loopback",
+                                                   "ls",
+                                                   "lsacpi",
+                                                   "lsefi",
+                                                   "lsefimmap",
+                                                   "lsefisystab",
+                                                   "lsfonts",
+                                                   "lsmmap",
+                                                   "lsmod",
+                                                   "lspci",
+                                                   "lssal",
+                                                   "md5sum",
+                                                   "module",
+                                                   "module2",
+                                                   "multiboot",
+                                                   "multiboot2",
+                                                   "nativedisk",
+                                                   "net_add_addr",
+                                                   "net_add_dns",
+                                                   "net_add_route",
+                                                   "net_bootp",
+                                                   "net_del_addr",
+                                                   "net_del_dns",
+                                                   "net_del_route",
+                                                   "net_dhcp",
+                                                   "net_get_dhcp_option",
+                                                   "net_ipv6_autoconf",
+                                                   "net_ls_addr",
+                                                   "net_ls_cards",
+                                                   "net_ls_dns",
+                                                   "net_ls_routes",
+                                                   "net_nslookup",
+                                                   "normal_exit",
+                                                   "parttool",
+                                                   "password",
+                                                   "password_pbkdf2",
+                                                   "play",
+                                                   "probe",
+                                                   "rdmsr",
+                                                   "read",
+                                                   "reboot",
+                                                   "regexp",
+                                                   "return",
+                                                   "rmmod",
+                                                   "save_env",
+                                                   "sendkey",
+                                                   "serial",
+                                                   "setparams",
+                                                   "setpci",
+                                                   "sha1sum",
+                                                   "sha256sum",
+                                                   "sha512sum",
+                                                   "shift",
+                                                   "sleep",
+                                                   "smbios",
+                                                   "terminal_input",
+                                                   "terminal_output",
+                                                   "terminfo",
+                                                   "test",
+                                                   "tpm",
+                                                   "true",
+                                                   "trust",
+                                                   "usb",
+                                                   "vbeinfo",
+                                                   "verify_detached",
+                                                   "videoinfo",
+                                                   "videotest",
+                                                   "wrmsr",
+                                                   "xen_hypervisor",
+                                                   "xen_module",
+                                                   "xnu_kernel",
+                                                   "xnu_kernel64",
+                                                   "xnu_mkext",
+                                                   "xnu_uuid",
+                                                   "zfs-bootfs",
+                                                   "zfsinfo",
+                                                   "appleloader",
+                                                   "backtrace",
+                                                   "syslinux_configfile",
+                                                   "syslinux_source",
+                                                   "cbmemc",
+                                                   "lscoreboot",
+                                                   "file",
+                                                   "font",
+                                                   "gfxterm_background_color",
+                                                   "gfxterm_background_image",
+                                                   "outb",
+                                                   "outl",
+                                                   "outw",
+                                                   "inb",
+                                                   "inl",
+                                                   "inw",
+                                                   "loadbios",
+                                                   "fakebios",
+                                                   "efiemu_loadcore",
+                                                   "efiemu_prepare",
+                                                   "efiemu_unload",
+                                                   "ieee1275_fb",
+                                                   "vbe",
+                                                   "vga",
+                                                   "video_bochs",
+                                                   "video_cirrus",
+                                                   "all_video",
+                                                   "increment",
+                                                   "decrement"};
   return std::find(std::begin(kCommands), std::end(kCommands), name) != std::end(kCommands);
 }
 
-bool linux_command(std::string_view n) { return n == "linux" || n == "linux16" || n == "linuxefi"; }
+bool linux_command(std::string_view n) {
+  return n == "linux" || n == "linux16" || n == "linuxefi";
+}
 bool initrd_command(std::string_view n) {
   return n == "initrd" || n == "initrd16" || n == "initrdefi";
 }
@@ -943,6 +1131,17 @@ struct SourceFile {
     auto it = std::upper_bound(line_starts.begin(), line_starts.end(), at);
     return static_cast<int>(it - line_starts.begin());
   }
+  // Like mdguard::locate(), without counting lines again for every diagnostic.
+  void locate(Diagnostic& d, size_t clean_offset) const {
+    size_t at = raw_offset(clean_offset);
+    d.line = line(clean_offset);
+    size_t start = line_starts[static_cast<size_t>(d.line - 1)];
+    size_t end = std::min(raw.find('\n', start), raw.size());
+    if (end > start && raw[end - 1] == '\r') --end;
+    d.column = 1 + static_cast<int>(at - start);
+    d.source_line = raw.substr(start, end - start);
+  }
+
   // The text of [begin, end) as written, lines joined.
   std::string written(size_t begin, size_t end) const {
     size_t b = raw_offset(begin), e = raw_offset(end);
@@ -964,20 +1163,20 @@ struct Frame {
   Env* env = nullptr;
   const SourceFile* file = nullptr;
   GrubConditions conds;
-  int entry = -1;                                   // the entry whose body runs
-  int menu = -1;                                    // the submenu being filled; -1: top level
-  bool global = true;                               // not inside an entry or submenu body
-  std::vector<GrubRootStep>* roots = nullptr;       // root steps outside entries
+  int entry = -1;                                // the entry whose body runs
+  int menu = -1;                                 // the submenu being filled; -1: top level
+  bool global = true;                            // not inside an entry or submenu body
+  std::vector<GrubRootStep>* roots = nullptr;    // root steps outside entries
   const std::vector<Arg>* positional = nullptr;  // $1... in a function
-  int calls = 0;                                    // function call depth
+  int calls = 0;                                 // function call depth
 };
 
 constexpr int kMaxCalls = 16;
 // Bounds on what a hostile or broken configuration can make mdguard do.
-constexpr size_t kMaxFiles = 64;        // files read through source/configfile
-constexpr long kMaxSteps = 50000;       // commands run
-constexpr int kMaxDepth = 200;          // nested blocks, branches, calls and files
-constexpr size_t kMaxValue = 1 << 16;   // bytes in one variable
+constexpr size_t kMaxFiles = 64;       // files read through source/configfile
+constexpr long kMaxSteps = 50000;      // commands run
+constexpr int kMaxDepth = 200;         // nested blocks, branches, calls and files
+constexpr size_t kMaxValue = 1 << 16;  // bytes in one variable
 
 class Interpreter {
  public:
@@ -985,10 +1184,11 @@ class Interpreter {
 
   void run(std::string_view filename, std::string_view text) {
     Env env;
-    for (const char* f : {"feature_200_final", "feature_all_video_module", "feature_chainloader_bpb",
-                          "feature_default_font_path", "feature_menuentry_id",
-                          "feature_menuentry_options", "feature_nativedisk_cmd", "feature_ntldr",
-                          "feature_platform_search_hint", "feature_timeout_style"})
+    for (const char* f :
+         {"feature_200_final", "feature_all_video_module", "feature_chainloader_bpb",
+          "feature_default_font_path", "feature_menuentry_id", "feature_menuentry_options",
+          "feature_nativedisk_cmd", "feature_ntldr", "feature_platform_search_hint",
+          "feature_timeout_style"})
       env[f] = Var{"y", {}, true};
     // GRUB sets and exports root and prefix before it reads grub.cfg.
     for (const char* name : {"root", "prefix"})
@@ -1003,7 +1203,8 @@ class Interpreter {
     run_nodes(file->nodes, top);
     stack_.pop_back();
     const Env& final_env = replaced_ ? replaced_env_ : env;
-    for (const auto& [name, var] : final_env) cfg_.globals[name] = GrubValue{var.value, var.unknown};
+    for (const auto& [name, var] : final_env)
+      cfg_.globals[name] = GrubValue{var.value, var.unknown};
   }
 
  private:
@@ -1024,7 +1225,7 @@ class Interpreter {
     f.nodes = parser.parse(errors);
     for (const SyntaxError& e : errors) {
       Diagnostic d = make_diag(Severity::error, f.name, "grub-syntax", e.message);
-      locate(d, f.raw, f.raw_offset(e.at));
+      f.locate(d, e.at);
       cfg_.diagnostics.push_back(std::move(d));
     }
     return &f;
@@ -1037,7 +1238,7 @@ class Interpreter {
   void report(const Frame& f, size_t offset, Severity severity, std::string code,
               std::string message) {
     Diagnostic d = make_diag(severity, f.file->name, std::move(code), std::move(message));
-    locate(d, f.file->raw, f.file->raw_offset(offset));
+    f.file->locate(d, offset);
     cfg_.diagnostics.push_back(std::move(d));
   }
 
@@ -1103,7 +1304,9 @@ class Interpreter {
 
   void run_nodes(const std::vector<Node>& nodes, Frame& f) {
     if (++depth_ > kMaxDepth) {
-      if (!nodes.empty()) limit(f, nodes.front().begin, "nested more than " + std::to_string(kMaxDepth) + " levels deep");
+      if (!nodes.empty())
+        limit(f, nodes.front().begin,
+              "nested more than " + std::to_string(kMaxDepth) + " levels deep");
       --depth_;
       return;
     }
@@ -1114,20 +1317,15 @@ class Interpreter {
         break;
       }
       switch (n.kind) {
-        case Node::Kind::command:
-          run_command(n, f);
-          break;
-        case Node::Kind::if_:
-          run_if(n, f);
-          break;
+        case Node::Kind::command: run_command(n, f); break;
+        case Node::Kind::if_: run_if(n, f); break;
         case Node::Kind::for_:
         case Node::Kind::while_:
-        case Node::Kind::until_:
-          run_loop(n, f);
-          break;
+        case Node::Kind::until_: run_loop(n, f); break;
         case Node::Kind::function:
           functions_[n.name] = {&n, f.file};
-          if (std::find(cfg_.functions.begin(), cfg_.functions.end(), n.name) == cfg_.functions.end())
+          if (std::find(cfg_.functions.begin(), cfg_.functions.end(), n.name) ==
+              cfg_.functions.end())
             cfg_.functions.push_back(n.name);
           break;
       }
@@ -1136,10 +1334,10 @@ class Interpreter {
   }
 
   // Stops the whole evaluation, once, saying why.
-  void limit(const Frame& f, size_t offset, const std::string& what) {
+  void limit(const Frame& f, size_t offset, const std::string& what,
+             const char* code = "grub-limit") {
     if (!stopped_)
-      report(f, offset, Severity::warning, "grub-limit",
-             "mdguard stops reading here: " + what);
+      report(f, offset, Severity::warning, code, "mdguard stops reading here: " + what);
     stopped_ = true;
   }
 
@@ -1206,7 +1404,8 @@ class Interpreter {
       label = "for " + n.name + " in";
       for (const Word& w : n.words) label += " " + w.raw;
     } else {
-      label = (n.kind == Node::Kind::while_ ? "while " : "until ") + condition_text(*f.file, n.cond);
+      label =
+          (n.kind == Node::Kind::while_ ? "while " : "until ") + condition_text(*f.file, n.cond);
       Truth t = condition(n.cond, f);
       if (t == (n.kind == Node::Kind::while_ ? Truth::no : Truth::yes)) return;
     }
@@ -1231,13 +1430,15 @@ class Interpreter {
     std::string name = arg.text.substr(0, eq);
     Var v{arg.text.substr(eq + 1), arg.unknown, false};
     set_var(f, name, v);
-    if (name == "root") add_root(f, GrubRootStep{GrubRootStep::Kind::set, v.value, "", {}, where(f, n.begin), f.conds, false});
+    if (name == "root")
+      add_root(f, GrubRootStep{
+                      GrubRootStep::Kind::set, v.value, "", {}, where(f, n.begin), f.conds, false});
     if (name == "default" && f.global) {
       std::string written = word.unexpanded();
       size_t weq = written.find('=');
-      cfg_.default_settings.push_back(GrubDefaultSetting{
-          weq == std::string::npos ? written : written.substr(weq + 1), GrubValue{v.value, v.unknown},
-          where(f, n.begin), f.conds});
+      cfg_.default_settings.push_back(
+          GrubDefaultSetting{weq == std::string::npos ? written : written.substr(weq + 1),
+                             GrubValue{v.value, v.unknown}, where(f, n.begin), f.conds});
     }
   }
 
@@ -1253,7 +1454,8 @@ class Interpreter {
     const std::string& name = args[0].text;
     if (!args[0].unknown.empty()) {
       size_t eq = name.find('=');
-      if (eq != std::string::npos && is_name(name.substr(0, eq))) return assign(n, f, args[0], n.words[0]);
+      if (eq != std::string::npos && is_name(name.substr(0, eq)))
+        return assign(n, f, args[0], n.words[0]);
       report(f, n.begin, Severity::warning, "grub-unknown-command",
              "the command name depends on " + args[0].unknown[0] + ", which mdguard does not know");
       return;
@@ -1307,13 +1509,16 @@ class Interpreter {
     if (name == "configfile" || name == "normal")
       return include(n, f, args, GrubInclude::Kind::configfile);
     if (name == "blscfg" || name == "bls_import") return blscfg(n, f);
-    if (auto it = functions_.find(name); it != functions_.end()) return call(n, f, args, it->second);
-    if (name == "savedefault" && f.entry >= 0) cfg_.entries[static_cast<size_t>(f.entry)].savedefault = true;
+    if (auto it = functions_.find(name); it != functions_.end())
+      return call(n, f, args, it->second);
+    if (name == "savedefault" && f.entry >= 0)
+      cfg_.entries[static_cast<size_t>(f.entry)].savedefault = true;
     if (known_command(name)) return;
     if (name.find('=') != std::string::npos) return assign(n, f, args[0], n.words[0]);
     report(f, n.begin, Severity::warning, "grub-unknown-command",
-           "unknown command " + quoted(name) + ": mdguard ignores it (GRUB fails on it unless a "
-           "module defines it)");
+           "unknown command " + quoted(name) +
+               ": mdguard ignores it (GRUB fails on it unless a "
+               "module defines it)");
   }
 
   struct Function {
@@ -1324,12 +1529,11 @@ class Interpreter {
   void call(const Node& n, Frame& f, const std::vector<Arg>& args, const Function& fn) {
     if (fn.node->name == "savedefault" && f.entry >= 0)
       cfg_.entries[static_cast<size_t>(f.entry)].savedefault = true;
-    if (f.calls >= kMaxCalls) {
-      report(f, n.begin, Severity::warning, "grub-recursion",
-             "functions call each other more than " + std::to_string(kMaxCalls) +
-                 " levels deep; mdguard stops following them");
-      return;
-    }
+    if (f.calls >= kMaxCalls)
+      return limit(
+          f, n.begin,
+          "functions call each other more than " + std::to_string(kMaxCalls) + " levels deep",
+          "grub-recursion");
     std::vector<Arg> positional(args.begin() + 1, args.end());
     Frame g = f;
     g.file = fn.file;
@@ -1383,8 +1587,8 @@ class Interpreter {
         opt.resize(eq);
         has_value = true;
       }
-      bool takes_value = opt == "class" || opt == "users" || opt == "hotkey" || opt == "source" ||
-                         opt == "id";
+      bool takes_value =
+          opt == "class" || opt == "users" || opt == "hotkey" || opt == "source" || opt == "id";
       if (a[1] != '-' || (!takes_value && opt != "unrestricted")) {
         report(f, n.begin, Severity::error, "grub-menuentry",
                "unknown option " + quoted(a) + " for " + cmd + ": GRUB rejects the whole entry");
@@ -1393,7 +1597,8 @@ class Interpreter {
       if (takes_value && !has_value) {
         if (i + 1 >= args.size()) {
           report(f, n.begin, Severity::error, "grub-menuentry",
-                 "option " + quoted(a) + " of " + cmd + " needs a value: GRUB rejects the whole entry");
+                 "option " + quoted(a) + " of " + cmd +
+                     " needs a value: GRUB rejects the whole entry");
           return std::nullopt;
         }
         value = args[++i].text;
@@ -1408,8 +1613,9 @@ class Interpreter {
     const std::string& cmd = args[0].text;
     if (f.entry >= 0) {
       report(f, n.begin, Severity::warning, "grub-menuentry",
-             cmd + " inside a menu entry's body: GRUB adds it only when that entry runs; mdguard "
-                   "ignores it");
+             cmd +
+                 " inside a menu entry's body: GRUB adds it only when that entry runs; mdguard "
+                 "ignores it");
       return;
     }
     if (!n.has_block) {
@@ -1477,8 +1683,9 @@ class Interpreter {
   void kernel(const Node& n, Frame& f, const std::vector<Arg>& args) {
     if (f.entry < 0) {
       report(f, n.begin, Severity::warning, "grub-outside-entry",
-             args[0].text + " outside a menu entry: GRUB loads it while reading the file; mdguard "
-                            "ignores it");
+             args[0].text +
+                 " outside a menu entry: GRUB loads it while reading the file; mdguard "
+                 "ignores it");
       return;
     }
     if (args.size() < 2) {
@@ -1496,7 +1703,7 @@ class Interpreter {
     k.written = f.file->written(n.begin, n.end);
     k.where = where(f, n.begin);
     k.conditions = f.conds;
-    cfg_.entries[static_cast<size_t>(f.entry)].linux = std::move(k);
+    cfg_.entries[static_cast<size_t>(f.entry)].kernel = std::move(k);
   }
 
   void initrd(const Node& n, Frame& f, const std::vector<Arg>& args) {
@@ -1559,7 +1766,9 @@ class Interpreter {
       }
       if (!keys.empty()) step.value = keys[0];
     } else {
-      step.search_by = cmd == "search.fs_uuid" ? "fs-uuid" : cmd == "search.fs_label" ? "label" : "file";
+      step.search_by = cmd == "search.fs_uuid"    ? "fs-uuid"
+                       : cmd == "search.fs_label" ? "label"
+                                                  : "file";
       if (args.size() > 1) step.value = args[1].text;
       if (args.size() > 2) var = args[2].text;
       for (size_t i = 3; i < args.size(); ++i) step.hints.push_back(args[i].text);
@@ -1581,15 +1790,16 @@ class Interpreter {
         report(f, n.begin, Severity::error, "grub-include", cmd + " without a file name");
       return;
     }
-    GrubInclude inc{kind, GrubValue{args[1].text, args[1].unknown}, where(f, n.begin), f.conds, false};
+    GrubInclude inc{kind, GrubValue{args[1].text, args[1].unknown}, where(f, n.begin), f.conds,
+                    false};
     cfg_.includes.push_back(inc);
     size_t slot = cfg_.includes.size() - 1;
     if (!opt_.read) return;
     if (kind == GrubInclude::Kind::configfile && !f.global) return;  // runs only when chosen
     if (!inc.path.known() && !only_device_unknown(inc.path.text)) {
       report(f, n.begin, Severity::info, "grub-include-unresolved",
-             "mdguard cannot follow " + cmd + " " + quoted(inc.path.text) + ": the path depends on " +
-                 inc.path.unknown[0]);
+             "mdguard cannot follow " + cmd + " " + quoted(inc.path.text) +
+                 ": the path depends on " + inc.path.unknown[0]);
       return;
     }
     const std::string& path = inc.path.text;
@@ -1607,10 +1817,12 @@ class Interpreter {
                  " files deep; mdguard stops following");
       return;
     }
-    if (cfg_.files.size() >= kMaxFiles) return limit(f, n.begin, "more than " + std::to_string(kMaxFiles) + " files to read");
+    if (cfg_.files.size() >= kMaxFiles)
+      return limit(f, n.begin, "more than " + std::to_string(kMaxFiles) + " files to read");
     std::optional<std::string> text = opt_.read(path);
     if (!text) {
-      report(f, n.begin, f.conds.empty() ? Severity::warning : Severity::info, "grub-include-missing",
+      report(f, n.begin, f.conds.empty() ? Severity::warning : Severity::info,
+             "grub-include-missing",
              cmd + " " + quoted(path) + ": no such file" +
                  (f.conds.empty() ? std::string(": GRUB reports an error and goes on")
                                   : std::string(" (" + f.conds.back() + ")")));
@@ -1665,7 +1877,8 @@ class Interpreter {
       }
       if (!saved_entries.empty())
         report(f, n.begin, Severity::info, "grub-configfile-menu",
-               "the menu of " + file->name + " replaces the " + std::to_string(saved_entries.size()) +
+               "the menu of " + file->name + " replaces the " +
+                   std::to_string(saved_entries.size()) +
                    " entries defined before this configfile");
       return;
     }
@@ -1680,8 +1893,8 @@ class Interpreter {
              "blscfg inside a menu entry's body: mdguard ignores it");
       return;
     }
-    cfg_.includes.push_back(GrubInclude{GrubInclude::Kind::blscfg, {}, where(f, n.begin), f.conds,
-                                        !opt_.bls_entries.empty()});
+    cfg_.includes.push_back(GrubInclude{
+        GrubInclude::Kind::blscfg, {}, where(f, n.begin), f.conds, !opt_.bls_entries.empty()});
     std::vector<const BlsEntry*> sorted;
     for (const BlsEntry& b : opt_.bls_entries) sorted.push_back(&b);
     bool use_version = std::all_of(sorted.begin(), sorted.end(),
@@ -1693,14 +1906,15 @@ class Interpreter {
       return c > 0;
     });
     for (const BlsEntry* b : sorted)
-      if (!b->linux.empty()) bls_entry(f, *b);
+      if (!b->kernel.empty()) bls_entry(f, *b);
   }
 
   // expand_val() of RHEL 8/9's blscfg: $name only; a set variable's value is
   // followed by one space (and a space after the name is skipped), an unset
   // one disappears. Its off-by-one quirks are kept: a one-character field at
   // the very end, or one between a variable and '$', is dropped.
-  std::string bls_expand(const Frame& f, const std::string& value, std::vector<std::string>& unknown) {
+  std::string bls_expand(const Frame& f, const std::string& value,
+                         std::vector<std::string>& unknown) {
     std::string out;
     size_t start = 0, end = 0;
     bool is_var = false;
@@ -1736,18 +1950,18 @@ class Interpreter {
 
   void bls_entry(Frame& f, const BlsEntry& b) {
     GrubEntry e;
-    e.title = b.title.empty() ? b.linux : b.title;
+    e.title = b.title.empty() ? b.kernel : b.title;
     e.id = b.id;
     e.classes = b.classes;
-    e.where = GrubLocation{b.file, b.linux_line};
+    e.where = GrubLocation{b.file, b.kernel_line};
     e.bls_file = b.file;
     size_t index = add_item(f, std::move(e));
     GrubKernel k;
     k.command = "linux";
-    k.path = b.linux;
+    k.path = b.kernel;
     std::string options = bls_expand(f, b.options, k.unknown);
-    k.written = "linux " + b.linux + (options.empty() ? "" : " " + options);
-    k.where = GrubLocation{b.file, b.linux_line};
+    k.written = "linux " + b.kernel + (options.empty() ? "" : " " + options);
+    k.where = GrubLocation{b.file, b.kernel_line};
     k.conditions = f.conds;
     for (Arg& a : expand(f, bls_words(b, options, "options"))) {
       if (!a.text.empty()) k.args.push_back(a.text);
@@ -1755,7 +1969,7 @@ class Interpreter {
     }
     std::optional<GrubInitrd> initrd;
     if (!b.initrds.empty()) {
-      initrd = GrubInitrd{"initrd", {}, {}, GrubLocation{b.file, b.linux_line}, f.conds};
+      initrd = GrubInitrd{"initrd", {}, {}, GrubLocation{b.file, b.kernel_line}, f.conds};
       for (const std::string& value : b.initrds)
         for (Arg& a : expand(f, bls_words(b, value, "initrd"))) {
           initrd->paths.push_back(a.text);
@@ -1763,9 +1977,9 @@ class Interpreter {
         }
     }
     GrubEntry& entry = cfg_.entries[index];
-    entry.linux = std::move(k);
+    entry.kernel = std::move(k);
     entry.initrd = std::move(initrd);
-    entry.modules.push_back(GrubModule{"gzio", GrubLocation{b.file, b.linux_line}, f.conds});
+    entry.modules.push_back(GrubModule{"gzio", GrubLocation{b.file, b.kernel_line}, f.conds});
   }
 
   // GRUB runs the lines blscfg writes as script: values are split as words.
@@ -1899,7 +2113,8 @@ long long rh_menuentry_eq(std::string_view id, std::string_view spec, long long 
       return at(id, i) == '\0' ? static_cast<long long>(j) : 0;
     if (at(spec, j) == '>') ++j;
     if (at(id, i) != at(spec, j)) {
-      if (limit > -1 && static_cast<long long>(i) == limit && at(id, i) == '\0' && is_space(at(spec, j)))
+      if (limit > -1 && static_cast<long long>(i) == limit && at(id, i) == '\0' &&
+          is_space(at(spec, j)))
         return static_cast<long long>(i) - 1;
       return 0;
     }
@@ -1920,7 +2135,8 @@ long long rh_entry_number(const GrubConfig& cfg, const std::vector<size_t>& item
     if (rh_menuentry_eq(cfg.entries[items[i]].id, value, static_cast<long long>(l)) != 0)
       return l < value.size() ? -1 : static_cast<long long>(i);
   for (size_t i = 0; i < items.size(); ++i)
-    if (rh_menuentry_eq(cfg.entries[items[i]].title, value, -1) != 0) return static_cast<long long>(i);
+    if (rh_menuentry_eq(cfg.entries[items[i]].title, value, -1) != 0)
+      return static_cast<long long>(i);
   size_t digits = 0;
   while (digits < value.size() && is_space(value[digits])) ++digits;
   std::optional<long long> n = grub_entry_number(value);
@@ -1931,13 +2147,15 @@ long long rh_entry_number(const GrubConfig& cfg, const std::vector<size_t>& item
   if (k + 1 < value.size() && value[k] == '0' && value[k + 1] == 'x') {
     base = 16;
     k += 2;
-  } else if (k + 1 < value.size() && value[k] == '0' && value[k + 1] >= '0' && value[k + 1] <= '7') {
+  } else if (k + 1 < value.size() && value[k] == '0' && value[k + 1] >= '0' &&
+             value[k + 1] <= '7') {
     base = 8;
   }
   for (; k < value.size(); ++k) {
     char c = value[k];
-    unsigned d = is_digit(c) ? static_cast<unsigned>(c - '0')
-                             : is_alpha(c) ? static_cast<unsigned>((c | 0x20) - 'a' + 10) : 99;
+    unsigned d = is_digit(c)   ? static_cast<unsigned>(c - '0')
+                 : is_alpha(c) ? static_cast<unsigned>((c | 0x20) - 'a' + 10)
+                               : 99;
     if (d >= base) break;
   }
   return k < value.size() ? -1 : *n;
@@ -2011,11 +2229,14 @@ GrubDefault resolve_default(const GrubConfig& cfg, std::string_view grub_default
     for (size_t i = 0; i < cfg.entries.size(); ++i)
       if (cfg.entries[i].parent == menu) items.push_back(i);
     if (items.empty()) {
-      r.explanation = menu ? "The submenu " + titles(cfg, *menu) + " has no entries: GRUB boots nothing."
-                           : "grub.cfg defines no menu entries: GRUB boots nothing.";
+      r.explanation =
+          menu ? "The submenu " + titles(cfg, *menu) + " has no entries: GRUB boots nothing."
+               : "grub.cfg defines no menu entries: GRUB boots nothing.";
       return r;
     }
-    long long n = !spec ? -1 : rh ? rh_entry_number(cfg, items, *spec) : entry_number(cfg, items, *spec);
+    long long n = !spec ? -1
+                  : rh  ? rh_entry_number(cfg, items, *spec)
+                        : entry_number(cfg, items, *spec);
     if (n < 0 || n >= static_cast<long long>(items.size())) {
       if (spec && !spec->empty()) r.fell_back = true;
       n = 0;
@@ -2044,8 +2265,9 @@ GrubDefault resolve_default(const GrubConfig& cfg, std::string_view grub_default
   else
     r.explanation = origin + ": " + target + ".";
   if (conditional)
-    r.explanation += " Entries up to it depend on conditions mdguard cannot decide, so the "
-                     "position is a guess.";
+    r.explanation +=
+        " Entries up to it depend on conditions mdguard cannot decide, so the "
+        "position is a guess.";
   return r;
 }
 
@@ -2061,17 +2283,20 @@ GrubEnvBlock parse_grubenv(std::string_view filename, std::string_view text) {
   constexpr std::string_view kSignature = "# GRUB Environment Block\n";
   std::vector<std::string_view> lines = split_lines(text);
   auto line_of = [&](size_t offset) {
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
   };
   auto warn = [&](size_t offset, std::string message) {
     int line = line_of(offset);
-    std::string_view source = line - 1 < static_cast<int>(lines.size()) ? lines[static_cast<size_t>(line - 1)] : "";
+    std::string_view source =
+        line - 1 < static_cast<int>(lines.size()) ? lines[static_cast<size_t>(line - 1)] : "";
     env.diagnostics.push_back(line_diag(Severity::warning, filename, line, source.substr(0, 120),
                                         "grubenv-format", std::move(message)));
   };
   if (text.substr(0, kSignature.size()) != kSignature) {
     env.diagnostics.push_back(line_diag(
-        Severity::error, filename, 1, lines.empty() ? "" : lines[0].substr(0, 120), "grubenv-signature",
+        Severity::error, filename, 1, lines.empty() ? "" : lines[0].substr(0, 120),
+        "grubenv-signature",
         "not a GRUB environment block: it must start with \"# GRUB Environment Block\"; load_env "
         "refuses it"));
     return env;
@@ -2126,8 +2351,8 @@ namespace {
 // escapes removed, $VAR expanded from earlier settings; command substitution
 // and ${VAR...} operators make it uncomputable.
 struct ShellWord {
-  std::string text;        // expanded
-  std::string raw;         // as written
+  std::string text;  // expanded
+  std::string raw;   // as written
   bool computed = true;
   size_t assign_at = std::string::npos;  // '=' of NAME=, in text
 };
@@ -2149,11 +2374,14 @@ class ShellReader {
 
  private:
   std::string_view source(int line) const {
-    return line >= 1 && line <= static_cast<int>(lines_.size()) ? lines_[static_cast<size_t>(line - 1)] : "";
+    return line >= 1 && line <= static_cast<int>(lines_.size())
+               ? lines_[static_cast<size_t>(line - 1)]
+               : "";
   }
 
   void diag(Severity severity, int line, std::string code, std::string message) {
-    into_.diagnostics.push_back(line_diag(severity, file_, line, source(line), std::move(code), std::move(message)));
+    into_.diagnostics.push_back(
+        line_diag(severity, file_, line, source(line), std::move(code), std::move(message)));
   }
 
   char at(size_t i) const { return i < s_.size() ? s_[i] : '\0'; }
@@ -2247,7 +2475,8 @@ class ShellReader {
 
   void unterminated(int line, const char* what) {
     diag(Severity::error, line, "default-grub-quote",
-         std::string("unterminated ") + what + ": the shell refuses the file and grub-mkconfig stops");
+         std::string("unterminated ") + what +
+             ": the shell refuses the file and grub-mkconfig stops");
     failed_ = true;
   }
 
@@ -2340,13 +2569,15 @@ class ShellReader {
     bool assignments = plain && i < words.size();
     for (size_t k = i; k < words.size(); ++k)
       assignments = assignments && words[k].assign_at != std::string::npos;
-    bool bare_export = plain && i == 1 && std::all_of(words.begin() + 1, words.end(),
-                                                      [](const ShellWord& w) { return is_name(w.raw); });
+    bool bare_export = plain && i == 1 &&
+                       std::all_of(words.begin() + 1, words.end(),
+                                   [](const ShellWord& w) { return is_name(w.raw); });
     if (!assignments) {
       if (!bare_export && line != warned_line_) {
         warned_line_ = line;
-        diag(Severity::warning, line, "default-grub-not-assignment",
-             "not a KEY=VALUE assignment: mdguard does not run shell code, so this line is ignored");
+        diag(
+            Severity::warning, line, "default-grub-not-assignment",
+            "not a KEY=VALUE assignment: mdguard does not run shell code, so this line is ignored");
       }
       return;
     }
@@ -2404,7 +2635,8 @@ DefaultGrub parse_default_grub(std::string_view filename, std::string_view text)
 
 std::vector<std::string> default_grub_kernel_args(const DefaultGrub& d) {
   std::vector<std::string> out = split_blanks(d.value("GRUB_CMDLINE_LINUX"));
-  for (std::string& a : split_blanks(d.value("GRUB_CMDLINE_LINUX_DEFAULT"))) out.push_back(std::move(a));
+  for (std::string& a : split_blanks(d.value("GRUB_CMDLINE_LINUX_DEFAULT")))
+    out.push_back(std::move(a));
   return out;
 }
 
@@ -2413,7 +2645,8 @@ std::vector<std::string> default_grub_kernel_args(const DefaultGrub& d) {
 BlsEntry parse_bls_entry(std::string_view filename, std::string_view text) {
   BlsEntry b;
   b.file = std::string(filename);
-  std::string_view base = filename.substr(std::min(filename.size(), filename.find_last_of('/') + 1));
+  std::string_view base =
+      filename.substr(std::min(filename.size(), filename.find_last_of('/') + 1));
   if (base.size() > 5 && base.substr(base.size() - 5) == ".conf") base.remove_suffix(5);
   b.id = std::string(base);
   std::vector<std::string_view> lines = split_lines(text);
@@ -2424,7 +2657,8 @@ BlsEntry parse_bls_entry(std::string_view filename, std::string_view text) {
     for (char c : lines[n])
       if (c != '\r') buf += c;
     size_t start = buf.find_first_not_of(" \t");
-    std::string_view v = start == std::string::npos ? std::string_view() : std::string_view(buf).substr(start);
+    std::string_view v =
+        start == std::string::npos ? std::string_view() : std::string_view(buf).substr(start);
     if (!v.empty() && v[0] == '#') continue;
     size_t sep = v.find(' ');
     if (sep == std::string_view::npos) sep = v.find('\t');
@@ -2434,10 +2668,11 @@ BlsEntry parse_bls_entry(std::string_view filename, std::string_view text) {
         if (f == std::string_view::npos || lines[k][f] == '#') continue;
         b.diagnostics.push_back(line_diag(
             Severity::warning, filename, line, lines[n], "bls-format",
-            v.empty() ? "a blank line: GRUB's blscfg stops reading the entry here, so the lines after "
-                        "it are ignored"
-                      : "a key without a value: GRUB's blscfg stops reading the entry here, so the "
-                        "lines after it are ignored"));
+            v.empty()
+                ? "a blank line: GRUB's blscfg stops reading the entry here, so the lines after "
+                  "it are ignored"
+                : "a key without a value: GRUB's blscfg stops reading the entry here, so the "
+                  "lines after it are ignored"));
         break;
       }
       break;
@@ -2450,19 +2685,21 @@ BlsEntry parse_bls_entry(std::string_view filename, std::string_view text) {
       b.diagnostics.push_back(line_diag(
           Severity::warning, filename, line, lines[n], "bls-format",
           "a tab after the key and a space later: blscfg splits at the first space, so the key is "
-          "read as " + quoted(key)));
+          "read as " +
+              quoted(key)));
     b.fields.emplace_back(key, value);
     b.field_lines.push_back(line);
     if (key == "title" && b.title.empty()) b.title = value;
     if (key == "version" && b.version.empty()) b.version = value;
-    if (key == "linux" && b.linux.empty()) {
-      b.linux = value;
-      b.linux_line = line;
+    if (key == "linux" && b.kernel.empty()) {
+      b.kernel = value;
+      b.kernel_line = line;
     }
     if (key == "options") {
       if (seen_options)
-        b.diagnostics.push_back(line_diag(Severity::warning, filename, line, lines[n], "bls-options",
-                                          "a second 'options' line: GRUB's blscfg uses only the first"));
+        b.diagnostics.push_back(
+            line_diag(Severity::warning, filename, line, lines[n], "bls-options",
+                      "a second 'options' line: GRUB's blscfg uses only the first"));
       else {
         b.options = value;
         b.options_line = line;
@@ -2472,7 +2709,7 @@ BlsEntry parse_bls_entry(std::string_view filename, std::string_view text) {
     if (key == "initrd") b.initrds.push_back(value);
     if (key == "grub_class") b.classes.push_back(value);
   }
-  if (b.linux.empty())
+  if (b.kernel.empty())
     b.diagnostics.push_back(make_diag(Severity::warning, b.file, "bls-no-linux",
                                       "no 'linux' line: GRUB's blscfg skips this entry"));
   return b;

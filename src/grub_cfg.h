@@ -26,7 +26,9 @@
 //    the variables as they are at that point (a submenu sees only exported
 //    ones, as in GRUB); `linux`, `initrd`, `insmod`, `set root=`,
 //    `search --set=root` and calls to functions (savedefault, load_video) are
-//    noted in the entry.
+//    noted in the entry. (GRUB runs the body when the entry boots, after the
+//    whole file: a variable changed after the entry is defined is missed;
+//    generated configurations never do that.)
 //  - source/configfile/blscfg: recorded. Given a reader, source and
 //    configfile are followed (source runs in place; configfile starts a new
 //    menu that replaces the current one when it defines entries), with a
@@ -34,8 +36,12 @@
 //    Specification entries the caller passes, ordered as RHEL's blscfg does.
 //
 // Problems become diagnostics with file:line:column and never stop the
-// reading. A syntax error drops the whole top-level statement it is in, as
-// GRUB does (an unclosed `{` swallows the rest of the file).
+// reading. A syntax error drops what GRUB has read of the statement, up to
+// the end of the line holding the error, and reading goes on with the next
+// line, as in GRUB: an unclosed `{` or `if` swallows the rest of the file.
+// A configuration that would make GRUB loop or recurse (functions calling
+// each other 16 deep, more than 50000 commands, more than 64 files) stops
+// the reading with a warning instead; a variable over 64 KiB becomes unknown.
 #pragma once
 
 #include <array>
@@ -75,7 +81,9 @@ std::optional<std::array<uint8_t, 16>> grub_device_md_uuid(std::string_view devi
 
 // "# GRUB Environment Block\n", then name=value lines (backslash escapes
 // '\\' and newline), padded with '#' to 1024 bytes. Read as GRUB's
-// grub_envblk_iterate() does: a line without '=' ends the reading.
+// grub_envblk_iterate() does: '#' lines are skipped, a line without '=' runs
+// into the next line's name, and the reading stops when no '=' or no final
+// new line is left. Without the signature GRUB's load_env refuses the block.
 struct GrubEnvBlock {
   std::map<std::string, std::string, std::less<>> vars;
   std::vector<Diagnostic> diagnostics;
@@ -122,12 +130,12 @@ std::vector<std::string> default_grub_kernel_args(const DefaultGrub& d);
 struct BlsEntry {
   std::string file;  // as given
   std::string id;    // the file name without its directory and ".conf": the menu entry id
-  std::string title, version, linux, options;
+  std::string title, version, kernel, options;  // kernel: the "linux" key
   std::vector<std::string> initrds;
-  std::vector<std::string> classes;  // grub_class
+  std::vector<std::string> classes;                         // grub_class
   std::vector<std::pair<std::string, std::string>> fields;  // every key and value, in order
   std::vector<int> field_lines;                             // the line of each
-  int linux_line = 0, options_line = 0;
+  int kernel_line = 0, options_line = 0;
   std::vector<Diagnostic> diagnostics;
 };
 BlsEntry parse_bls_entry(std::string_view filename, std::string_view text);
@@ -169,10 +177,10 @@ struct GrubRootStep {
 };
 
 struct GrubKernel {
-  std::string command;            // "linux", "linux16", "linuxefi", ...
-  std::string path;               // expanded; may start with "(device)"
-  std::vector<std::string> args;  // the kernel command line, one argument each
-  std::string written;            // the line as written, from the command on
+  std::string command;               // "linux", "linux16", "linuxefi", ...
+  std::string path;                  // expanded; may start with "(device)"
+  std::vector<std::string> args;     // the kernel command line, one argument each
+  std::string written;               // the line as written, from the command on
   std::vector<std::string> unknown;  // variables left unexpanded in path or args
   GrubLocation where;
   GrubConditions conditions;
@@ -199,16 +207,17 @@ struct GrubEntry {
   bool submenu = false;
   std::optional<size_t> parent;  // index in GrubConfig::entries of the enclosing submenu
   size_t menu_index = 0;         // position in its menu, as GRUB numbers it (a submenu is one item)
-  std::string path;     // titles from the top joined by '>' ('>' in a title doubled), as GRUB's "chosen"
+  std::string
+      path;  // titles from the top joined by '>' ('>' in a title doubled), as GRUB's "chosen"
   std::string id_path;  // the same with ids: a value for GRUB_DEFAULT
   GrubLocation where;
   GrubConditions conditions;
-  std::optional<GrubKernel> linux;    // the last linux command of the body
-  std::optional<GrubInitrd> initrd;   // the last initrd command of the body
-  std::vector<GrubRootStep> root;     // inherited steps first, then the body's
-  std::vector<GrubModule> modules;    // insmod in the body and the functions it calls
-  bool savedefault = false;           // the body calls savedefault
-  std::string bls_file;               // made by blscfg from this BLS entry file
+  std::optional<GrubKernel> kernel;  // the last linux command of the body
+  std::optional<GrubInitrd> initrd;  // the last initrd command of the body
+  std::vector<GrubRootStep> root;    // inherited steps first, then the body's
+  std::vector<GrubModule> modules;   // insmod in the body and the functions it calls
+  bool savedefault = false;          // the body calls savedefault
+  std::string bls_file;              // made by blscfg from this BLS entry file
 };
 
 struct GrubInclude {
@@ -277,7 +286,7 @@ struct GrubDefault {
   bool fell_back = false;       // the value named no item: GRUB boots the first
   bool uncertain = false;       // conditional entries or an unknown value made this a guess
   GrubFlavor flavor = GrubFlavor::upstream;  // the rules used
-  std::string explanation;      // one sentence
+  std::string explanation;                   // one sentence
 };
 
 // GRUB's own choice (grub-core/normal/menu.c). Upstream: `default` is a

@@ -11,9 +11,13 @@ namespace {
 
 using Severity = Diagnostic::Severity;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 // stage2's safe_parse_maxint(): decimal, or hex after "0x"; stops at the
 // first character that is not a digit; nullopt without any digit or on overflow.
@@ -46,16 +50,18 @@ std::optional<int> legacy_number(std::string_view s, size_t* used = nullptr) {
 
 // Commands stage2 knows. The first group may appear before the first title.
 constexpr std::string_view kMenuCommands[] = {
-    "color", "default", "fallback", "hiddenmenu", "password", "timeout", "title", "splashimage",
-    "gfxmenu", "serial", "terminal", "terminfo", "foreground", "background", "viewport", "hide",
-    "unhide", "map", "setkey", "pager", "debug", "bootp", "dhcp", "ifconfig", "rarp", "tftpserver",
-    "shade"};
+    "color",       "default", "fallback", "hiddenmenu", "password",   "timeout",    "title",
+    "splashimage", "gfxmenu", "serial",   "terminal",   "terminfo",   "foreground", "background",
+    "viewport",    "hide",    "unhide",   "map",        "setkey",     "pager",      "debug",
+    "bootp",       "dhcp",    "ifconfig", "rarp",       "tftpserver", "shade"};
 constexpr std::string_view kEntryCommands[] = {
-    "blocklist", "boot", "cat", "chainloader", "cmp", "configfile", "displayapm", "displaymem",
-    "embed", "find", "fstest", "geometry", "halt", "help", "impsprobe", "initrd", "install",
-    "ioprobe", "kernel", "lock", "makeactive", "md5crypt", "module", "modulenounzip", "partnew",
-    "parttype", "pause", "quit", "read", "reboot", "root", "rootnoverify", "savedefault", "setup",
-    "testload", "testvbe", "uppermem", "vbeprobe", "clear", "quiet"};
+    "blocklist",  "boot",         "cat",         "chainloader", "cmp",      "configfile",
+    "displayapm", "displaymem",   "embed",       "find",        "fstest",   "geometry",
+    "halt",       "help",         "impsprobe",   "initrd",      "install",  "ioprobe",
+    "kernel",     "lock",         "makeactive",  "md5crypt",    "module",   "modulenounzip",
+    "partnew",    "parttype",     "pause",       "quit",        "read",     "reboot",
+    "root",       "rootnoverify", "savedefault", "setup",       "testload", "testvbe",
+    "uppermem",   "vbeprobe",     "clear",       "quiet"};
 
 bool known(std::string_view name, bool in_entry) {
   auto has = [&](const auto& list) {
@@ -174,7 +180,8 @@ class Reader {
       if (menu_.default_value != "saved" && !legacy_number(menu_.default_value))
         diag(Severity::error, cmd.line, raw, "legacy-default",
              "default needs an entry number or 'saved': GRUB ignores " + quoted(a) +
-                 " and boots entry 0", column);
+                 " and boots entry 0",
+             column);
     } else if (cmd.name == "timeout") {
       menu_.timeout = legacy_number(a);
     } else if (cmd.name == "fallback") {
@@ -240,7 +247,8 @@ class Reader {
     } else if (!known(cmd.name, true)) {
       diag(Severity::warning, cmd.line, raw, "legacy-unknown-command",
            "unknown command " + quoted(cmd.name) + " in " + quoted(e.title) +
-               ": GRUB stops booting this entry with \"Unrecognized command\"", column);
+               ": GRUB stops booting this entry with \"Unrecognized command\"",
+           column);
     }
   }
 
@@ -251,8 +259,9 @@ class Reader {
               c.name == "halt";
     if (!boots)
       diag(Severity::warning, e.line, text_line(e.line), "legacy-no-kernel",
-           "entry " + quoted(e.title) + " loads no kernel: GRUB stops with \"Error 8: Kernel must be "
-           "loaded before booting\"");
+           "entry " + quoted(e.title) +
+               " loads no kernel: GRUB stops with \"Error 8: Kernel must be "
+               "loaded before booting\"");
   }
 
   std::string_view text_line(int line) const {
@@ -334,8 +343,10 @@ LegacyDefault resolve_legacy_default(const LegacyMenu& menu, std::string_view sa
     n = fb >= 0 ? fb : 0;
   }
   r.entry = static_cast<size_t>(n);
-  std::string target = "GRUB boots entry " + std::to_string(n) + ", " + quoted(menu.entries[r.entry.value()].title);
-  r.explanation = r.fell_back ? how + " names no entry, so " + target + "." : how + ": " + target + ".";
+  std::string target =
+      "GRUB boots entry " + std::to_string(n) + ", " + quoted(menu.entries[r.entry.value()].title);
+  r.explanation =
+      r.fell_back ? how + " names no entry, so " + target + "." : how + ": " + target + ".";
   return r;
 }
 

@@ -93,6 +93,7 @@ struct LegacyDefault {
 // the number kept in /boot/grub/default (its text, as Debian's
 // grub-set-default writes it; empty: 0); a number beyond the entries means
 // the first valid fallback, else entry 0.
-LegacyDefault resolve_legacy_default(const LegacyMenu& menu, std::string_view saved_default_file = {});
+LegacyDefault resolve_legacy_default(const LegacyMenu& menu,
+                                     std::string_view saved_default_file = {});
 
 }  // namespace mdguard

@@ -16,7 +16,8 @@ namespace {
 using Strings = std::vector<std::string>;
 
 std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/grub/" + name, std::ios::binary);
+  std::ifstream f(std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/grub/" + name,
+                  std::ios::binary);
   REQUIRE(f);
   std::stringstream s;
   s << f.rdbuf();
@@ -55,7 +56,9 @@ std::vector<std::string> module_names(const std::vector<GrubModule>& ms) {
   return out;
 }
 
-bool has(const Strings& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const Strings& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 const GrubEntry& default_of(const GrubConfig& c, std::string_view grub_default = {}) {
   GrubDefault d = resolve_default(c, grub_default);
@@ -96,7 +99,7 @@ TEST_CASE("Debian bookworm grub.cfg with / on md: entries, ids and submenu", "[g
   CHECK(sub.submenu);
   CHECK(sub.id == kDebianId);
   CHECK(sub.menu_index == 1);
-  CHECK_FALSE(sub.linux);
+  CHECK_FALSE(sub.kernel);
   CHECK(c.entries[4].parent == size_t{1});
   CHECK(c.entries[4].menu_index == 2);
   CHECK(c.entries[4].id_path ==
@@ -116,15 +119,15 @@ TEST_CASE("Debian bookworm grub.cfg: the default entry's kernel, initrd, root= a
   CHECK(d.explanation == "default=\"0\": GRUB boots 'Debian GNU/Linux' (menu position 0).");
 
   const GrubEntry& e = c.entries[0];
-  REQUIRE(e.linux);
-  CHECK(e.linux->command == "linux");
-  CHECK(e.linux->path == "/boot/vmlinuz-6.1.0-56-amd64");
-  CHECK(e.linux->args == Strings{std::string("root=UUID=") + kDebianFs, "ro", "quiet"});
-  CHECK(e.linux->written ==
+  REQUIRE(e.kernel);
+  CHECK(e.kernel->command == "linux");
+  CHECK(e.kernel->path == "/boot/vmlinuz-6.1.0-56-amd64");
+  CHECK(e.kernel->args == Strings{std::string("root=UUID=") + kDebianFs, "ro", "quiet"});
+  CHECK(e.kernel->written ==
         std::string("linux /boot/vmlinuz-6.1.0-56-amd64 root=UUID=") + kDebianFs + " ro  quiet");
-  CHECK(e.linux->unknown.empty());
-  CHECK(e.linux->where.line == 123);
-  CHECK(kernel_root(e.linux->args) == std::string("UUID=") + kDebianFs);
+  CHECK(e.kernel->unknown.empty());
+  CHECK(e.kernel->where.line == 123);
+  CHECK(kernel_root(e.kernel->args) == std::string("UUID=") + kDebianFs);
   REQUIRE(e.initrd);
   CHECK(e.initrd->paths == Strings{"/boot/initrd.img-6.1.0-56-amd64"});
   CHECK(e.initrd->where.line == 125);
@@ -218,8 +221,7 @@ TEST_CASE("default by number, by title, by id and by '>' path, as GRUB_DEFAULT w
   CHECK(default_entry(c, "1>3") == size_t{5});
 }
 
-TEST_CASE("GRUB_DEFAULT=saved with the saved entry in grubenv, /boot on a 0.90 array",
-          "[grub]") {
+TEST_CASE("GRUB_DEFAULT=saved with the saved entry in grubenv, /boot on a 0.90 array", "[grub]") {
   DefaultGrub dg = parse_default_grub("/etc/default/grub",
                                       fixture("debian-bookworm-md-boot-saved.default-grub"));
   CHECK(dg.diagnostics.empty());
@@ -228,8 +230,8 @@ TEST_CASE("GRUB_DEFAULT=saved with the saved entry in grubenv, /boot on a 0.90 a
   CHECK(dg.value("GRUB_DISABLE_LINUX_UUID") == "true");
   CHECK(default_grub_kernel_args(dg) == Strings{"console=ttyS0,115200n8", "rootdelay=10", "quiet"});
 
-  GrubConfig c = fixture_cfg("debian-bookworm-md-boot-saved.cfg",
-                             "debian-bookworm-md-boot-saved.grubenv");
+  GrubConfig c =
+      fixture_cfg("debian-bookworm-md-boot-saved.cfg", "debian-bookworm-md-boot-saved.grubenv");
   CHECK(c.diagnostics.empty());
   REQUIRE(c.default_settings.size() == 1);
   CHECK(c.default_settings[0].written == "${saved_entry}");
@@ -241,10 +243,10 @@ TEST_CASE("GRUB_DEFAULT=saved with the saved entry in grubenv, /boot on a 0.90 a
   const GrubEntry& e = c.entries[4];
   CHECK(e.title == "Debian GNU/Linux, with Linux 6.1.0-55-amd64");
   CHECK(e.savedefault);
-  REQUIRE(e.linux);
-  CHECK(e.linux->path == "/vmlinuz-6.1.0-55-amd64");
-  CHECK(kernel_root(e.linux->args) == "/dev/md1");
-  CHECK(kernel_args_without_root(e.linux->args) ==
+  REQUIRE(e.kernel);
+  CHECK(e.kernel->path == "/vmlinuz-6.1.0-55-amd64");
+  CHECK(kernel_root(e.kernel->args) == "/dev/md1");
+  CHECK(kernel_args_without_root(e.kernel->args) ==
         Strings{"ro", "console=ttyS0,115200n8", "rootdelay=10", "quiet"});
   REQUIRE(e.initrd);
   CHECK(e.initrd->paths == Strings{"/initrd.img-6.1.0-55-amd64"});
@@ -283,25 +285,26 @@ TEST_CASE("Ubuntu jammy grub.cfg: $vt_handoff stays unknown, platform entries ar
   REQUIRE(c.entries.size() == 9);
   const GrubEntry& e = default_of(c);
   CHECK(e.title == "Ubuntu");
-  REQUIRE(e.linux);
-  CHECK(e.linux->args == Strings{"root=UUID=0f4e8a2c-6b1d-4e3f-8a7b-9c0d1e2f3a4b", "ro", "quiet",
-                                 "splash", "${vt_handoff}"});
-  CHECK(e.linux->unknown == Strings{"vt_handoff"});
-  CHECK(kernel_root(e.linux->args) == "UUID=0f4e8a2c-6b1d-4e3f-8a7b-9c0d1e2f3a4b");
+  REQUIRE(e.kernel);
+  CHECK(e.kernel->args == Strings{"root=UUID=0f4e8a2c-6b1d-4e3f-8a7b-9c0d1e2f3a4b", "ro", "quiet",
+                                  "splash", "${vt_handoff}"});
+  CHECK(e.kernel->unknown == Strings{"vt_handoff"});
+  CHECK(kernel_root(e.kernel->args) == "UUID=0f4e8a2c-6b1d-4e3f-8a7b-9c0d1e2f3a4b");
   CHECK(has(module_names(e.modules), "mdraid1x"));
 
   // grub_platform is GRUB's own: both memtest entries and the firmware entry are guesses.
   CHECK(c.entries[6].title == "Memory test (memtest86+x64.efi)");
   CHECK(c.entries[6].conditions == GrubConditions{"if [ \"${grub_platform}\" = efi ]"});
-  CHECK(c.entries[7].linux->command == "linux16");
+  CHECK(c.entries[7].kernel->command == "linux16");
   CHECK(c.entries[8].conditions ==
         GrubConditions{"if [ \"$grub_platform\" = \"efi\" ]", "if [ \"$?\" = 0 ]"});
   GrubDefault d = resolve_default(c, "2");
   CHECK(d.entry == size_t{6});
   CHECK(d.uncertain);
-  CHECK(d.explanation ==
-        "GRUB_DEFAULT=2: GRUB boots 'Memory test (memtest86+x64.efi)' (menu position 2). Entries up "
-        "to it depend on conditions mdguard cannot decide, so the position is a guess.");
+  CHECK(
+      d.explanation ==
+      "GRUB_DEFAULT=2: GRUB boots 'Memory test (memtest86+x64.efi)' (menu position 2). Entries up "
+      "to it depend on conditions mdguard cannot decide, so the position is a guess.");
 
   GrubCfgOptions efi;
   efi.variables["grub_platform"] = "efi";
@@ -321,10 +324,11 @@ const char* const kMachine = "4a7f0c2e9b3d4e5fa1c2d3e4f5a6b7c8";
 
 GrubConfig rhel9(GrubCfgOptions o = {}) {
   const std::string dir = "rhel9-bls/loader/entries/";
-  for (const char* v : {"5.14.0-284.30.1.el9_2.x86_64", "0-rescue", "5.14.0-362.8.1.el9_3.x86_64"}) {
+  for (const char* v :
+       {"5.14.0-284.30.1.el9_2.x86_64", "0-rescue", "5.14.0-362.8.1.el9_3.x86_64"}) {
     std::string name = dir + kMachine + "-" + v + ".conf";
-    BlsEntry b = parse_bls_entry("/boot/loader/entries/" + std::string(kMachine) + "-" + v + ".conf",
-                                 fixture(name));
+    BlsEntry b = parse_bls_entry(
+        "/boot/loader/entries/" + std::string(kMachine) + "-" + v + ".conf", fixture(name));
     CHECK(b.diagnostics.empty());
     o.bls_entries.push_back(b);
   }
@@ -355,16 +359,16 @@ TEST_CASE("RHEL 9 BLS entries: newest first, the saved entry by id", "[grub]") {
   CHECK(d.flavor == GrubFlavor::red_hat);
   REQUIRE(d.entry == size_t{1});
   const GrubEntry& e = c.entries[1];
-  REQUIRE(e.linux);
-  CHECK(e.linux->path == "/vmlinuz-5.14.0-284.30.1.el9_2.x86_64");
-  CHECK(e.linux->where.file == e.bls_file);
-  CHECK(e.linux->where.line == 3);
+  REQUIRE(e.kernel);
+  CHECK(e.kernel->path == "/vmlinuz-5.14.0-284.30.1.el9_2.x86_64");
+  CHECK(e.kernel->where.file == e.bls_file);
+  CHECK(e.kernel->where.line == 3);
   // $tuned_params and $tuned_initrd are set empty by 00_tuned.
-  CHECK(e.linux->args == Strings{"root=UUID=6a3f1c9e-2b7d-4f0a-9e8c-1d2b3a4c5e6f", "ro",
-                                 "crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M",
-                                 "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e",
-                                 "console=ttyS0,115200n8"});
-  CHECK(kernel_param(e.linux->args, "rd.md.uuid") == "2b8e5d4c:3a1f4960:7182939a:4b5c6d7e");
+  CHECK(e.kernel->args == Strings{"root=UUID=6a3f1c9e-2b7d-4f0a-9e8c-1d2b3a4c5e6f", "ro",
+                                  "crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M",
+                                  "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e",
+                                  "console=ttyS0,115200n8"});
+  CHECK(kernel_param(e.kernel->args, "rd.md.uuid") == "2b8e5d4c:3a1f4960:7182939a:4b5c6d7e");
   REQUIRE(e.initrd);
   CHECK(e.initrd->paths == Strings{"/initramfs-5.14.0-284.30.1.el9_2.x86_64.img"});
   REQUIRE(e.root.size() == 2);
@@ -382,42 +386,46 @@ TEST_CASE("RHEL 9 BLS entries: newest first, the saved entry by id", "[grub]") {
   // Red Hat's GRUB wants the whole value to be the number.
   CHECK(resolve_default(c, "1").entry == size_t{1});
   CHECK(resolve_default(c, "1>0").fell_back);
-  CHECK(resolve_default(c, "Red Hat Enterprise Linux (0-rescue-4a7f0c2e9b3d4e5fa1c2d3e4f5a6b7c8) 9.3 (Plow)")
+  CHECK(resolve_default(
+            c, "Red Hat Enterprise Linux (0-rescue-4a7f0c2e9b3d4e5fa1c2d3e4f5a6b7c8) 9.3 (Plow)")
             .entry == size_t{2});
 }
 
 TEST_CASE("RHEL 8 style BLS options $kernelopts come from grubenv", "[grub]") {
-  BlsEntry b = parse_bls_entry("/boot/loader/entries/abc-4.18.0-513.el8.x86_64.conf",
-                               "title Red Hat Enterprise Linux (4.18.0-513.el8.x86_64) 8.9 (Ootpa)\n"
-                               "version 4.18.0-513.el8.x86_64\n"
-                               "linux /vmlinuz-4.18.0-513.el8.x86_64\n"
-                               "initrd /initramfs-4.18.0-513.el8.x86_64.img $tuned_initrd\n"
-                               "options $kernelopts $tuned_params\n"
-                               "id rhel-20231010000000-4.18.0-513.el8.x86_64\n"
-                               "grub_users $grub_users\n"
-                               "grub_arg --unrestricted\n"
-                               "grub_class kernel\n");
+  BlsEntry b =
+      parse_bls_entry("/boot/loader/entries/abc-4.18.0-513.el8.x86_64.conf",
+                      "title Red Hat Enterprise Linux (4.18.0-513.el8.x86_64) 8.9 (Ootpa)\n"
+                      "version 4.18.0-513.el8.x86_64\n"
+                      "linux /vmlinuz-4.18.0-513.el8.x86_64\n"
+                      "initrd /initramfs-4.18.0-513.el8.x86_64.img $tuned_initrd\n"
+                      "options $kernelopts $tuned_params\n"
+                      "id rhel-20231010000000-4.18.0-513.el8.x86_64\n"
+                      "grub_users $grub_users\n"
+                      "grub_arg --unrestricted\n"
+                      "grub_class kernel\n");
   CHECK(b.diagnostics.empty());
   CHECK(b.id == "abc-4.18.0-513.el8.x86_64");
   GrubCfgOptions o;
   o.bls_entries = {b};
-  o.grubenv["kernelopts"] = "root=/dev/md126 ro rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e quiet";
+  o.grubenv["kernelopts"] =
+      "root=/dev/md126 ro rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e quiet";
   o.grubenv["saved_entry"] = "abc-4.18.0-513.el8.x86_64";
   GrubConfig c = parse("load_env\nset default=\"${saved_entry}\"\ninsmod blscfg\nblscfg\n", o);
   CHECK(c.diagnostics.empty());
   const GrubEntry& e = default_of(c);
-  REQUIRE(e.linux);
-  CHECK(e.linux->args ==
-        Strings{"root=/dev/md126", "ro", "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e", "quiet"});
-  CHECK(e.linux->written == "linux /vmlinuz-4.18.0-513.el8.x86_64 root=/dev/md126 ro "
-                            "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e quiet ");
+  REQUIRE(e.kernel);
+  CHECK(e.kernel->args == Strings{"root=/dev/md126", "ro",
+                                  "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e", "quiet"});
+  CHECK(e.kernel->written ==
+        "linux /vmlinuz-4.18.0-513.el8.x86_64 root=/dev/md126 ro "
+        "rd.md.uuid=2b8e5d4c:3a1f4960:7182939a:4b5c6d7e quiet ");
 
   // Without the environment block there is no kernelopts: GRUB boots without root=.
   o.grubenv.clear();
   GrubConfig bare = parse("blscfg\n", o);
   REQUIRE(bare.entries.size() == 1);
-  CHECK(bare.entries[0].linux->args.empty());
-  CHECK_FALSE(kernel_root(bare.entries[0].linux->args));
+  CHECK(bare.entries[0].kernel->args.empty());
+  CHECK_FALSE(kernel_root(bare.entries[0].kernel->args));
 }
 
 TEST_CASE("BLS entry files read as blscfg reads them", "[grub]") {
@@ -431,24 +439,26 @@ TEST_CASE("BLS entry files read as blscfg reads them", "[grub]") {
                                "initrd /initramfs-6.5.img\n");
   CHECK(b.id == "x");
   CHECK(b.title == "Fedora");
-  CHECK(b.linux == "/vmlinuz-6.5");
+  CHECK(b.kernel == "/vmlinuz-6.5");
   CHECK(b.options == "root=/dev/md0 ro");
   CHECK(b.initrds.empty());
-  CHECK(format(b.diagnostics) ==
-        "/boot/loader/entries/x.conf:5: warning: a second 'options' line: GRUB's blscfg uses only "
-        "the first\noptions quiet\n"
-        "/boot/loader/entries/x.conf:6: warning: a blank line: GRUB's blscfg stops reading the entry "
-        "here, so the lines after it are ignored\n");
+  CHECK(
+      format(b.diagnostics) ==
+      "/boot/loader/entries/x.conf:5: warning: a second 'options' line: GRUB's blscfg uses only "
+      "the first\noptions quiet\n"
+      "/boot/loader/entries/x.conf:6: warning: a blank line: GRUB's blscfg stops reading the entry "
+      "here, so the lines after it are ignored\n");
 
   BlsEntry tab = parse_bls_entry("t.conf", "linux\t/vmlinuz root=/dev/md0\n");
-  CHECK(tab.linux.empty());
+  CHECK(tab.kernel.empty());
   CHECK(tab.fields[0].first == "linux\t/vmlinuz");
   CHECK(codes(tab.diagnostics) == Strings{"bls-format", "bls-no-linux"});
   BlsEntry tab_only = parse_bls_entry("t.conf", "linux\t/vmlinuz\n");
-  CHECK(tab_only.linux == "/vmlinuz");
+  CHECK(tab_only.kernel == "/vmlinuz");
 
   BlsEntry none = parse_bls_entry("n.conf", "title No kernel\n");
-  CHECK(format(none.diagnostics) == "n.conf: warning: no 'linux' line: GRUB's blscfg skips this entry\n");
+  CHECK(format(none.diagnostics) ==
+        "n.conf: warning: no 'linux' line: GRUB's blscfg skips this entry\n");
   GrubCfgOptions o;
   o.bls_entries = {none, b};
   GrubConfig c = parse("blscfg\n", o);
@@ -498,10 +508,11 @@ TEST_CASE("nested submenus and '>' in titles", "[grub]") {
   GrubDefault d = resolve_default(c);
   REQUIRE(d.entry == size_t{5});
   CHECK(d.numbers == "1>1>1");
-  CHECK(d.explanation ==
-        "default=\"Tools>Kernels>>old>1\": GRUB boots 'Tools' > 'Kernels>old' > 'k2' (menu position "
-        "1>1>1).");
-  CHECK(kernel_root(c.entries[5].linux->args) == "/dev/sda1");
+  CHECK(
+      d.explanation ==
+      "default=\"Tools>Kernels>>old>1\": GRUB boots 'Tools' > 'Kernels>old' > 'k2' (menu position "
+      "1>1>1).");
+  CHECK(kernel_root(c.entries[5].kernel->args) == "/dev/sda1");
   CHECK(resolve_default(c, "tools>old>k1").entry == size_t{4});
   CHECK(resolve_default(c, "1>1>0").entry == size_t{4});
   CHECK(resolve_default(c, "1>1").entry == size_t{4});
@@ -526,7 +537,8 @@ TEST_CASE("an empty menu and an empty submenu boot nothing", "[grub]") {
   CHECK(d.explanation == "grub.cfg defines no menu entries: GRUB boots nothing.");
   GrubConfig empty_sub = parse("submenu 'S' { echo nothing }\n");
   CHECK_FALSE(default_entry(empty_sub));
-  CHECK(resolve_default(empty_sub).explanation == "The submenu 'S' has no entries: GRUB boots nothing.");
+  CHECK(resolve_default(empty_sub).explanation ==
+        "The submenu 'S' has no entries: GRUB boots nothing.");
   CHECK(resolve_default(parse("menuentry a { linux /k }\n")).explanation ==
         "default is not set: GRUB boots 'a' (menu position 0).");
 }
@@ -543,13 +555,14 @@ TEST_CASE("variables: set earlier, unknown, split when unquoted", "[grub]") {
       "  initrd /initrd.img-$kver /microcode.cpio\n"
       "}\n");
   CHECK(c.diagnostics.empty());
-  const GrubKernel& k = *c.entries[0].linux;
+  const GrubKernel& k = *c.entries[0].kernel;
   CHECK(k.args == Strings{"root=/dev/md0", "console=ttyS0", "panic=10", "quiet splash", "x", "--",
                           "root=/dev/sda1", "${prefix}"});
   CHECK(k.unknown == Strings{"prefix"});
-  CHECK(k.written ==
-        "linux /vmlinuz root=/dev/md0 ${extra_cmdline} \"$opts\" $nothing '' x$unset_var \\      --  "
-        "root=/dev/sda1 ${prefix}");
+  CHECK(
+      k.written ==
+      "linux /vmlinuz root=/dev/md0 ${extra_cmdline} \"$opts\" $nothing '' x$unset_var \\      --  "
+      "root=/dev/sda1 ${prefix}");
   // The kernel stops at "--": the root= after it is init's.
   CHECK(kernel_root(k.args) == "/dev/md0");
   CHECK(c.entries[0].initrd->paths == Strings{"/initrd.img-", "/microcode.cpio"});
@@ -581,7 +594,8 @@ TEST_CASE("conditions GRUB decides the same way every boot take one branch", "[g
   GrubCfgOptions pc;
   pc.variables["grub_platform"] = "pc";
   CHECK(parse("if [ \"$grub_platform\" = efi ]; then set d=efi; else set d=pc; fi\n", pc)
-            .globals.at("d").text == "pc");
+            .globals.at("d")
+            .text == "pc");
 }
 
 TEST_CASE("without the menuentry id feature the id is the title", "[grub]") {
@@ -596,10 +610,15 @@ TEST_CASE("without the menuentry id feature the id is the title", "[grub]") {
 TEST_CASE("GRUB's reader drops '\\r' and lines starting with '#'", "[grub]") {
   GrubConfig crlf = parse("menuentry 'a' {\r\n  linux /vmlinuz root=/dev/md0\r\n}\r\n");
   CHECK(crlf.diagnostics.empty());
-  CHECK(crlf.entries[0].linux->args == Strings{"root=/dev/md0"});
-  GrubConfig hash = parse("menuentry 'a' {\n  linux /vmlinuz 'root=/dev/md0\n#not part of it\n'\n}\n");
+  CHECK(crlf.entries[0].kernel->args == Strings{"root=/dev/md0"});
+  GrubConfig hash =
+      parse("menuentry 'a' {\n  linux /vmlinuz 'root=/dev/md0\n#not part of it\n'\n}\n");
   CHECK(hash.diagnostics.empty());
-  CHECK(hash.entries[0].linux->args == Strings{"root=/dev/md0\n"});
+  CHECK(hash.entries[0].kernel->args == Strings{"root=/dev/md0\n"});
+  const char nul[] = "menuentry 'a' {\n  linux /vmlinuz root=/dev/md0\0 root=/dev/sda1 'x\n}\n";
+  GrubConfig cut = parse(std::string_view(nul, sizeof nul - 1));
+  CHECK(cut.diagnostics.empty());
+  CHECK(cut.entries[0].kernel->args == Strings{"root=/dev/md0"});
 }
 
 // ---- source and configfile ----
@@ -641,7 +660,7 @@ TEST_CASE("source runs the file in place", "[grub]") {
   CHECK(c.entries[1].where.file == "/boot/grub/custom.cfg");
   CHECK(c.entries[1].where.line == 2);
   CHECK(c.entries[1].menu_index == 1);
-  CHECK(c.entries[2].linux->args == Strings{"root=/dev/md0", "nomodeset"});
+  CHECK(c.entries[2].kernel->args == Strings{"root=/dev/md0", "nomodeset"});
   REQUIRE(c.includes.size() == 2);
   CHECK(c.includes[0].followed);
   CHECK(c.includes[0].where.line == 2);
@@ -683,13 +702,13 @@ TEST_CASE("source nesting stops at the depth limit", "[grub]") {
 TEST_CASE("an EFI stub's configfile replaces the menu", "[grub]") {
   Files fs;
   fs.files["(${root})/boot/grub/grub.cfg"] = fixture("debian-bookworm-md-root.cfg");
-  GrubConfig c = parse_grub_cfg(
-      "/boot/efi/EFI/debian/grub.cfg",
-      "search.fs_uuid 8c1b6f0e-3d2a-4b5c-9e7f-1a2b3c4d5e6f root mduuid/5f3a9c1e7b2d4e6f8a0b1c2d3e4f5a6b\n"
-      "set prefix=($root)'/boot/grub'\n"
-      "configfile $prefix/grub.cfg\n"
-      "menuentry 'never shown' { linux /x }\n",
-      fs.options());
+  GrubConfig c = parse_grub_cfg("/boot/efi/EFI/debian/grub.cfg",
+                                "search.fs_uuid 8c1b6f0e-3d2a-4b5c-9e7f-1a2b3c4d5e6f root "
+                                "mduuid/5f3a9c1e7b2d4e6f8a0b1c2d3e4f5a6b\n"
+                                "set prefix=($root)'/boot/grub'\n"
+                                "configfile $prefix/grub.cfg\n"
+                                "menuentry 'never shown' { linux /x }\n",
+                                fs.options());
   // 41_custom's source paths: one unknown, one found missing (under its -f test).
   CHECK(fs.asked == Strings{"(${root})/boot/grub/grub.cfg", "(${root})/boot/grub/custom.cfg"});
   CHECK(codes(c.diagnostics) == Strings{"grub-include-unresolved", "grub-include-missing"});
@@ -711,9 +730,10 @@ TEST_CASE("an EFI stub's configfile replaces the menu", "[grub]") {
   Files none;
   GrubConfig u = parse("configfile $cmdpath/grub.cfg\n", none.options());
   CHECK(none.asked.empty());
-  CHECK(format(u.diagnostics) ==
-        "grub.cfg:1: info: mdguard cannot follow configfile '${cmdpath}/grub.cfg': the path depends "
-        "on cmdpath\nconfigfile $cmdpath/grub.cfg\n^\n");
+  CHECK(
+      format(u.diagnostics) ==
+      "grub.cfg:1: info: mdguard cannot follow configfile '${cmdpath}/grub.cfg': the path depends "
+      "on cmdpath\nconfigfile $cmdpath/grub.cfg\n^\n");
   // A variable nobody set is empty, in GRUB as here.
   GrubConfig empty = parse("configfile $somewhere/grub.cfg\n", none.options());
   CHECK(none.asked == Strings{"/grub.cfg"});
@@ -817,6 +837,50 @@ TEST_CASE("quotes and backslashes left open", "[grub]") {
   CHECK(codes(parse("echo [[ x ]]\n").diagnostics) == Strings{"grub-syntax"});
 }
 
+TEST_CASE("several bad variables in one quoted word make one error (fuzz regression)", "[grub]") {
+  GrubConfig c = parse("echo \"$- $- $-\" x\nmenuentry a { linux /a }\n");
+  CHECK(titles(c) == Strings{"a"});
+  CHECK(codes(c.diagnostics) == Strings{"grub-syntax"});
+  CHECK(c.diagnostics[0].column == 7);
+}
+
+TEST_CASE("runaway configurations stop at a limit", "[grub]") {
+  GrubConfig recursion = parse("function f { f; f; }\nf\nmenuentry a { linux /a }\n");
+  CHECK(codes(recursion.diagnostics) == Strings{"grub-recursion"});
+  CHECK(recursion.diagnostics[0].message ==
+        "mdguard stops reading here: functions call each other more than 16 levels deep");
+  CHECK(recursion.entries.empty());
+
+  std::string chain = "function f8 { echo; }\n";
+  for (int i = 7; i >= 0; --i) {
+    std::string next = "f" + std::to_string(i + 1);
+    chain += "function f" + std::to_string(i) + " { " + next + "; " + next + "; " + next + "; " +
+             next + "; }\n";
+  }
+  GrubConfig calls = parse(chain + "f0\n");
+  CHECK(codes(calls.diagnostics) == Strings{"grub-limit"});
+  CHECK(calls.diagnostics[0].message ==
+        "mdguard stops reading here: more than 50000 commands to run");
+
+  GrubConfig doubling = parse(
+      "set a=xxxxxxxxxxxxxxxxx\n"
+      "set a=$a$a$a$a$a$a$a$a\nset a=$a$a$a$a$a$a$a$a\nset a=$a$a$a$a$a$a$a$a\n"
+      "set b=$a\n"
+      "set a=$a$a$a$a$a$a$a$a\n");
+  CHECK(doubling.diagnostics.empty());
+  CHECK(doubling.globals.at("b").text.size() == 17 * 512);
+  CHECK(doubling.globals.at("a").unknown == Strings{"a"});
+
+  Files fs;
+  GrubCfgOptions o = fs.options();
+  o.max_depth = 100;
+  for (int i = 0; i < 100; ++i)
+    fs.files["/f" + std::to_string(i)] = "source /f" + std::to_string(i + 1) + "\n";
+  GrubConfig files = parse_grub_cfg("/f0", fs.files["/f0"], o);
+  CHECK(files.files.size() == 64);
+  CHECK(codes(files.diagnostics) == Strings{"grub-limit"});
+}
+
 TEST_CASE("menu entries GRUB rejects, kernels without files, unknown commands", "[grub]") {
   GrubConfig c = parse(
       "menuentry { linux /a }\n"
@@ -825,27 +889,28 @@ TEST_CASE("menu entries GRUB rejects, kernels without files, unknown commands", 
       "submenu 's' --unrestricted --users root --hotkey=s { menuentry 'in' { linx /b; initrd } }\n"
       "menuentry 'z' { linux }\n");
   CHECK(titles(c) == Strings{"s", "s>in", "z"});
-  CHECK(format(c.diagnostics) ==
-        "grub.cfg:1: error: menuentry without a title: GRUB rejects it\n"
-        "menuentry { linux /a }\n"
-        "^\n"
-        "grub.cfg:2: error: unknown option '--bogus' for menuentry: GRUB rejects the whole entry\n"
-        "menuentry 'x' --bogus { linux /a }\n"
-        "^\n"
-        "grub.cfg:3: error: option '--class' of menuentry needs a value: GRUB rejects the whole "
-        "entry\n"
-        "menuentry 'y' --class { linux /a }\n"
-        "^\n"
-        "grub.cfg:4: warning: unknown command 'linx': mdguard ignores it (GRUB fails on it unless a "
-        "module defines it)\n"
-        "submenu 's' --unrestricted --users root --hotkey=s { menuentry 'in' { linx /b; initrd } }\n"
-        "                                                                      ^\n"
-        "grub.cfg:4: error: initrd without a file: GRUB fails to boot this entry\n"
-        "submenu 's' --unrestricted --users root --hotkey=s { menuentry 'in' { linx /b; initrd } }\n"
-        "                                                                               ^\n"
-        "grub.cfg:5: error: linux without a kernel file: GRUB fails to boot this entry\n"
-        "menuentry 'z' { linux }\n"
-        "                ^\n");
+  CHECK(
+      format(c.diagnostics) ==
+      "grub.cfg:1: error: menuentry without a title: GRUB rejects it\n"
+      "menuentry { linux /a }\n"
+      "^\n"
+      "grub.cfg:2: error: unknown option '--bogus' for menuentry: GRUB rejects the whole entry\n"
+      "menuentry 'x' --bogus { linux /a }\n"
+      "^\n"
+      "grub.cfg:3: error: option '--class' of menuentry needs a value: GRUB rejects the whole "
+      "entry\n"
+      "menuentry 'y' --class { linux /a }\n"
+      "^\n"
+      "grub.cfg:4: warning: unknown command 'linx': mdguard ignores it (GRUB fails on it unless a "
+      "module defines it)\n"
+      "submenu 's' --unrestricted --users root --hotkey=s { menuentry 'in' { linx /b; initrd } }\n"
+      "                                                                      ^\n"
+      "grub.cfg:4: error: initrd without a file: GRUB fails to boot this entry\n"
+      "submenu 's' --unrestricted --users root --hotkey=s { menuentry 'in' { linx /b; initrd } }\n"
+      "                                                                               ^\n"
+      "grub.cfg:5: error: linux without a kernel file: GRUB fails to boot this entry\n"
+      "menuentry 'z' { linux }\n"
+      "                ^\n");
 }
 
 TEST_CASE("deep nesting is refused, not recursed into", "[grub]") {
@@ -926,16 +991,15 @@ TEST_CASE("/etc/default/grub as sh reads it", "[grub]") {
   CHECK(dist->value == "`lsb_release -i -s 2> /dev/null || echo Debian`");
   CHECK(dist->line == 8);
 
-  DefaultGrub s = parse_default_grub(
-      "g",
-      "A='single $quoted'  # comment\n"
-      "export B=\"double $A \\\"x\\\" \\$ ${A}\"\n"
-      "C=un\\ quoted$B\n"
-      "D=\"multi\nline\"; E=$(uname -r)\n"
-      "F=${A:-default}\n"
-      "if [ -f /x ]; then G=1; fi\n"
-      "export A\n"
-      "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX root=/dev/md0\"\n");
+  DefaultGrub s = parse_default_grub("g",
+                                     "A='single $quoted'  # comment\n"
+                                     "export B=\"double $A \\\"x\\\" \\$ ${A}\"\n"
+                                     "C=un\\ quoted$B\n"
+                                     "D=\"multi\nline\"; E=$(uname -r)\n"
+                                     "F=${A:-default}\n"
+                                     "if [ -f /x ]; then G=1; fi\n"
+                                     "export A\n"
+                                     "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX root=/dev/md0\"\n");
   CHECK(s.value("A") == "single $quoted");
   CHECK(s.value("B") == "double single $quoted \"x\" $ single $quoted");
   CHECK(s.value("C") == "un quoteddouble single $quoted \"x\" $ single $quoted");
@@ -946,9 +1010,10 @@ TEST_CASE("/etc/default/grub as sh reads it", "[grub]") {
   CHECK(s.find("D")->line == 4);
   CHECK(s.find("GRUB_CMDLINE_LINUX")->line == 9);
   CHECK(s.value("GRUB_CMDLINE_LINUX") == " root=/dev/md0");
-  CHECK(format(s.diagnostics) ==
-        "g:7: warning: not a KEY=VALUE assignment: mdguard does not run shell code, so this line is "
-        "ignored\nif [ -f /x ]; then G=1; fi\n");
+  CHECK(
+      format(s.diagnostics) ==
+      "g:7: warning: not a KEY=VALUE assignment: mdguard does not run shell code, so this line is "
+      "ignored\nif [ -f /x ]; then G=1; fi\n");
 
   // A grub.d snippet sees and overrides the main file.
   read_default_grub(d, "/etc/default/grub.d/50-raid.cfg",
@@ -957,7 +1022,8 @@ TEST_CASE("/etc/default/grub as sh reads it", "[grub]") {
   CHECK(d.find("GRUB_CMDLINE_LINUX_DEFAULT")->file == "/etc/default/grub.d/50-raid.cfg");
   CHECK(default_grub_kernel_args(d) == Strings{"quiet", "rootdelay=10"});
 
-  CHECK(format(parse_default_grub("g", "A=1\nB=\"open\n").diagnostics) ==
-        "g:2: error: unterminated double quote: the shell refuses the file and grub-mkconfig stops\n"
-        "B=\"open\n");
+  CHECK(
+      format(parse_default_grub("g", "A=1\nB=\"open\n").diagnostics) ==
+      "g:2: error: unterminated double quote: the shell refuses the file and grub-mkconfig stops\n"
+      "B=\"open\n");
 }

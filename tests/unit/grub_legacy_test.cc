@@ -15,7 +15,8 @@ namespace {
 using Strings = std::vector<std::string>;
 
 std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/grub/" + name, std::ios::binary);
+  std::ifstream f(std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/grub/" + name,
+                  std::ios::binary);
   REQUIRE(f);
   std::stringstream s;
   s << f.rdbuf();
@@ -98,7 +99,8 @@ TEST_CASE("legacy default saved, out of range, fallback", "[grub]") {
   d = resolve_legacy_default(parse_menu_lst("m", "default 3\nfallback 9\ntitle a\nkernel /k\n"));
   CHECK(d.entry == size_t{0});
   CHECK(d.fell_back);
-  CHECK(resolve_legacy_default(parse_menu_lst("m", "default 0x1\ntitle a\nkernel /a\ntitle b\nkernel /b\n"))
+  CHECK(resolve_legacy_default(
+            parse_menu_lst("m", "default 0x1\ntitle a\nkernel /a\ntitle b\nkernel /b\n"))
             .entry == size_t{1});
   LegacyDefault none = resolve_legacy_default(parse_menu_lst("m", "default 0\n"));
   CHECK_FALSE(none.entry);
@@ -125,11 +127,12 @@ TEST_CASE("RHEL 5 grub.conf: key=value forms, hiddenmenu, a separate /boot", "[g
 }
 
 TEST_CASE("legacy kernel lines: options, devices in paths, quotes", "[grub]") {
-  LegacyMenu m = parse_menu_lst("m",
-                                "title t\r\n"
-                                "  kernel --type=linux --no-mem-option (hd1,0)/vmlinuz root=/dev/md0 "
-                                "ro  md=0,/dev/sda1,/dev/sdb1  init=\"/sbin/my init\"\r\n"
-                                "  initrd=(hd1,0)/initrd.img\r\n");
+  LegacyMenu m =
+      parse_menu_lst("m",
+                     "title t\r\n"
+                     "  kernel --type=linux --no-mem-option (hd1,0)/vmlinuz root=/dev/md0 "
+                     "ro  md=0,/dev/sda1,/dev/sdb1  init=\"/sbin/my init\"\r\n"
+                     "  initrd=(hd1,0)/initrd.img\r\n");
   CHECK(m.diagnostics.empty());
   const LegacyKernel& k = *m.entries[0].kernel;
   CHECK(k.file.device == "(hd1,0)");
@@ -154,33 +157,34 @@ TEST_CASE("legacy mistakes, with file:line", "[grub]") {
                                 "  rootnoverify (hd1)\n"
                                 "  chainloader +1\n");
   CHECK(m.default_value == "one");
-  CHECK(format(m.diagnostics) ==
-        "/boot/grub/menu.lst:1: error: default needs an entry number or 'saved': GRUB ignores 'one' "
-        "and boots entry 0\n"
-        "default one\n"
-        "^\n"
-        "/boot/grub/menu.lst:2: warning: 'kernel' before the first title: GRUB ignores it\n"
-        "kernel /vmlinuz root=/dev/md0\n"
-        "^\n"
-        "/boot/grub/menu.lst:3: warning: unknown command 'frobnicate': GRUB ignores it\n"
-        "frobnicate\n"
-        "^\n"
-        "/boot/grub/menu.lst:5: error: root needs a device such as (hd0,0), not 'hd0,0'\n"
-        "  root hd0,0\n"
-        "  ^\n"
-        "/boot/grub/menu.lst:6: error: kernel without a file: GRUB cannot boot this entry\n"
-        "  kernel\n"
-        "  ^\n"
-        "/boot/grub/menu.lst:7: error: initrd without a file: GRUB cannot boot this entry\n"
-        "  initrd\n"
-        "  ^\n"
-        "/boot/grub/menu.lst:8: warning: unknown command 'kernal' in 'broken': GRUB stops booting "
-        "this entry with \"Unrecognized command\"\n"
-        "  kernal /vmlinuz\n"
-        "  ^\n"
-        "/boot/grub/menu.lst:4: warning: entry 'broken' loads no kernel: GRUB stops with \"Error 8: "
-        "Kernel must be loaded before booting\"\n"
-        "title broken\n");
+  CHECK(
+      format(m.diagnostics) ==
+      "/boot/grub/menu.lst:1: error: default needs an entry number or 'saved': GRUB ignores 'one' "
+      "and boots entry 0\n"
+      "default one\n"
+      "^\n"
+      "/boot/grub/menu.lst:2: warning: 'kernel' before the first title: GRUB ignores it\n"
+      "kernel /vmlinuz root=/dev/md0\n"
+      "^\n"
+      "/boot/grub/menu.lst:3: warning: unknown command 'frobnicate': GRUB ignores it\n"
+      "frobnicate\n"
+      "^\n"
+      "/boot/grub/menu.lst:5: error: root needs a device such as (hd0,0), not 'hd0,0'\n"
+      "  root hd0,0\n"
+      "  ^\n"
+      "/boot/grub/menu.lst:6: error: kernel without a file: GRUB cannot boot this entry\n"
+      "  kernel\n"
+      "  ^\n"
+      "/boot/grub/menu.lst:7: error: initrd without a file: GRUB cannot boot this entry\n"
+      "  initrd\n"
+      "  ^\n"
+      "/boot/grub/menu.lst:8: warning: unknown command 'kernal' in 'broken': GRUB stops booting "
+      "this entry with \"Unrecognized command\"\n"
+      "  kernal /vmlinuz\n"
+      "  ^\n"
+      "/boot/grub/menu.lst:4: warning: entry 'broken' loads no kernel: GRUB stops with \"Error 8: "
+      "Kernel must be loaded before booting\"\n"
+      "title broken\n");
   CHECK(m.entries[1].root == "(hd1)");
   CHECK(resolve_legacy_default(m).entry == size_t{0});
 }
