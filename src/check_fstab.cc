@@ -71,7 +71,7 @@ void plain_while_raid_exists(const Fstab& f, const FstabEntry& e, const DeviceFa
     if (!md.md_array || !md.fs || !dev.fs || md.fs->type != dev.fs->type) continue;
     out.add({"fstab-not-on-raid", Finding::Severity::error, kArea, at(f, e),
              e.target + " is mounted from " + dev.devnode + ", a plain partition, while " +
-                 md.devnode + " holds a " + md.fs->type + " filesystem",
+                 md.devnode + " holds a filesystem (" + md.fs->type + ")",
              "The migration is not finished: the next boot mounts the old disk, and the "
              "copy on the array goes stale.",
              "if " + md.devnode + " is the new " + e.target + ", replace `" + e.source +

@@ -1,5 +1,7 @@
 #include "check_initrd.h"
 
+#include <algorithm>
+
 #include "mdadm_conf.h"
 #include "policy.h"
 
@@ -21,6 +23,16 @@ bool has_any(const InitrdListing& l, std::initializer_list<const char*> paths) {
 
 bool has_mdguard(const InitrdListing& l) {
   return has_any(l, {"usr/sbin/mdguard", "sbin/mdguard", "usr/bin/mdguard", "bin/mdguard"});
+}
+
+// mdguard is inert without the script that runs it: initramfs-tools'
+// scripts/local-block/mdguard, or a dracut hook.
+bool has_mdguard_hook(const InitrdListing& l) {
+  for (const char* dir : {"scripts", "var/lib/dracut/hooks", "usr/lib/dracut/hooks",
+                          "lib/dracut/hooks", "usr/lib/systemd/system", "etc/systemd/system"})
+    for (const InitrdFile* f : l.list(dir, true))
+      if (f->path.find("mdguard") != std::string::npos) return true;
+  return false;
 }
 
 bool has_mdadm(const InitrdListing& l) {
@@ -63,7 +75,10 @@ bool has_module(const InitrdListing& l, const std::string& kernel, const std::st
 void check_modules(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out) {
   std::vector<std::pair<std::string, std::string>> needed = {{"md-mod", "CONFIG_BLK_DEV_MD"}};
   for (const ArrayFacts& a : arrays)
-    if (auto m = module_for(a.level)) needed.emplace_back(m->file, m->option);
+    if (auto m = module_for(a.level))
+      if (std::find(needed.begin(), needed.end(),
+                    std::make_pair(std::string(m->file), std::string(m->option))) == needed.end())
+        needed.emplace_back(m->file, m->option);
   for (const auto& [name, option] : needed) {
     if (built_in(f.kernel_config, option) || has_module(*f.listing, f.kernel, name)) continue;
     if (f.kernel_config.empty() && f.listing->kernel_versions().empty())
@@ -124,13 +139,22 @@ void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, F
              "install mdadm (or mdguard's initramfs hook), " + rebuild(f)});
     return;
   }
+  if (has_mdguard(*f.listing) && !has_mdguard_hook(*f.listing) && !has_mdadm(*f.listing)) {
+    out.add({"initrd-mdguard-without-hook", Finding::Severity::error, kArea, f.path,
+             "the initrd holds the mdguard binary but no boot script that runs it, and no mdadm",
+             "Nothing assembles the arrays at boot: the binary alone does nothing.",
+             "install mdguard's initramfs-tools hook or dracut module (the mdguard package "
+             "does), " +
+                 rebuild(f)});
+    return;
+  }
   check_conf(f, arrays, out);
   check_modules(f, arrays, out);
 }
 
 InitrdDegraded initrd_degraded(const InitrdFacts& f) {
   if (!f.listing) return {false, "no readable initrd"};
-  if (has_mdguard(*f.listing)) {
+  if (has_mdguard(*f.listing) && has_mdguard_hook(*f.listing)) {
     std::vector<Diagnostic> diags;
     auto text = f.listing->read_text("etc/mdguard.conf");
     Policy p = parse_policy("etc/mdguard.conf", text ? *text : std::string(), "", diags);

@@ -132,12 +132,14 @@ void check_device_line(const MdadmConf& conf, const std::vector<ArrayFacts>& arr
 
 void check_fragile(const MdadmConf& conf, Findings& out) {
   for (const ConfArray& c : conf.arrays)
-    if (c.devices && !c.uuid)
+    if (c.devices)
       out.add({"mdadm-conf-devices-list", Finding::Severity::warning, kArea, at(conf, c.line),
-               c.device + " is identified only by devices=, a list of device names",
+               c.device + " names its members with devices=, a list of device names" +
+                   (c.uuid ? std::string(" (mdadm considers no other device, UUID or not)")
+                           : std::string()),
                "Device names change when a disk dies, is replaced or is moved to another port; "
                "the array then fails to assemble. A UUID does not change.",
-               "identify it by UUID: `mdadm --detail --brief " + c.device + "`"});
+               "drop devices= and identify it by UUID: `mdadm --detail --brief " + c.device + "`"});
 }
 
 void check_foreign(const std::vector<ArrayFacts>& arrays, const MdadmConf& conf,

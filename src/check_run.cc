@@ -8,9 +8,11 @@
 #include "check_boot.h"
 #include "check_fstab.h"
 #include "check_gather.h"
+#include "check_grub.h"
 #include "check_initrd.h"
 #include "check_mdadm_conf.h"
 #include "device_scan.h"
+#include "initrd_tree.h"
 #include "root_facts.h"
 
 namespace mdguard {
@@ -107,19 +109,106 @@ std::vector<DiskBoot> read_boot_code(const System& live, const std::vector<std::
   return out;
 }
 
-InitrdFacts running_initrd(const System& live, const System& target) {
+InitrdFacts initrd_facts(const System& target, std::string path, std::string kernel,
+                         std::string why) {
   InitrdFacts f;
-  f.kernel = live.read_line("/proc/sys/kernel/osrelease").value_or("");
-  f.why = "the running kernel " + f.kernel;
-  f.path = "/boot/initrd.img-" + f.kernel;
-  if (!target.exists(f.path) && target.exists("/boot/initramfs-" + f.kernel + ".img"))
-    f.path = "/boot/initramfs-" + f.kernel + ".img";  // dracut's name on Fedora and RHEL
+  f.path = std::move(path);
+  f.kernel = std::move(kernel);
+  f.why = std::move(why);
   f.kernel_config = target.read("/boot/config-" + f.kernel).value_or("");
   if (auto listing = read_initrd_file(target.path(f.path)))
     f.listing = std::move(*listing);
   else
     f.error = listing.error().message;
   return f;
+}
+
+InitrdFacts running_initrd(const System& live, const System& target) {
+  std::string kernel = live.read_line("/proc/sys/kernel/osrelease").value_or("");
+  std::string path = "/boot/initrd.img-" + kernel;
+  if (!target.exists(path) && target.exists("/boot/initramfs-" + kernel + ".img"))
+    path = "/boot/initramfs-" + kernel + ".img";  // dracut's name on Fedora and RHEL
+  return initrd_facts(target, path, kernel, "the running kernel " + kernel);
+}
+
+// --initrd: an image file, or a tree being packed.
+InitrdFacts given_initrd(const System& target, const CheckOptions& o) {
+  InitrdFacts f;
+  f.path = o.initrd;
+  f.why = "the image being built";
+  auto listing = read_initrd_tree(o.initrd);
+  if (!listing) listing = read_initrd_file(o.initrd);
+  if (listing) {
+    f.listing = std::move(*listing);
+    f.kernel = o.kernel;
+    if (f.kernel.empty() && !f.listing->kernel_versions().empty())
+      f.kernel = f.listing->kernel_versions().front();
+  } else {
+    f.error = listing.error().message;
+  }
+  f.kernel_config = target.read("/boot/config-" + f.kernel).value_or("");
+  return f;
+}
+
+bool separate_boot(const MountFacts& m) {
+  if (!m.fstab) return false;
+  for (const FstabEntry& e : m.fstab->entries)
+    if (e.target == "/boot") return true;
+  return false;
+}
+
+GrubFacts read_grub(const System& live, const System& target, bool separate) {
+  GrubFacts g;
+  for (const char* p : {"/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"}) {
+    auto text = target.read(p);
+    if (!text) continue;
+    g.config = p;
+    GrubCfgOptions o;
+    if (auto env = target.read(std::string(p).substr(0, std::string(p).rfind('/')) + "/grubenv"))
+      o.grubenv = parse_grubenv("grubenv", *env).vars;
+    o.variables["grub_platform"] = live.exists("/sys/firmware/efi") ? "efi" : "pc";
+    o.read = [&target, separate](const std::string& path) {
+      return target.read(boot_path_in_tree(path, separate));
+    };
+    for (const std::string& name : target.list("/boot/loader/entries"))
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".conf") == 0)
+        if (auto bls = target.read("/boot/loader/entries/" + name))
+          o.bls_entries.push_back(parse_bls_entry("/boot/loader/entries/" + name, *bls));
+    GrubConfig cfg = parse_grub_cfg(p, *text, o);
+    g.diagnostics = cfg.diagnostics;
+    g.entries = cfg.entries.size();
+    g.entry = grub2_default(cfg, resolve_default(cfg), separate);
+    break;
+  }
+  if (g.config.empty())
+    for (const char* p : {"/boot/grub/menu.lst", "/boot/grub/grub.conf"}) {
+      auto text = target.read(p);
+      if (!text) continue;
+      g.config = p;
+      LegacyMenu menu = parse_menu_lst(p, *text);
+      g.diagnostics = menu.diagnostics;
+      g.entries = menu.entries.size();
+      auto saved = target.read("/boot/grub/default").value_or("");
+      g.entry = legacy_default(menu, resolve_legacy_default(menu, saved), separate);
+      break;
+    }
+  if (g.entry) {
+    if (g.entry->kernel) g.entry->kernel->exists = target.exists(g.entry->kernel->path);
+    for (BootFile& f : g.entry->initrds) f.exists = target.exists(f.path);
+  }
+  return g;
+}
+
+// The device fstab mounts on "/", resolved; empty when unknown.
+std::string fstab_root(const MountFacts& m, const std::vector<DeviceFacts>& devices) {
+  if (!m.fstab) return {};
+  for (const FstabEntry& e : m.fstab->entries) {
+    if (e.target != "/" || !e.spec) continue;
+    auto hits = resolve_spec(*e.spec, devices);
+    if (const DeviceFacts* md = md_device_in(hits)) return md->devnode;
+    if (!hits.empty()) return hits.front()->devnode;
+  }
+  return {};
 }
 
 }  // namespace
@@ -136,32 +225,76 @@ std::string CheckReport::verdict() const {
   return "VERDICT: will boot, from either disk: " + counts + ".";
 }
 
-CheckReport run_check(const System& live, const System& target) {
+const std::vector<std::string>& check_areas() {
+  static const std::vector<std::string> areas = {"arrays", "mdadm.conf", "fstab",           "grub",
+                                                 "initrd", "boot code",  "survive one disk"};
+  return areas;
+}
+
+CheckReport run_check(const System& live, const System& target, const CheckOptions& options) {
   CheckReport r;
+  auto wanted = [&](const std::string& area) {
+    return options.only.empty() ||
+           std::find(options.only.begin(), options.only.end(), area) != options.only.end();
+  };
+  for (const std::string& a : check_areas())
+    if (wanted(a)) r.areas.push_back(a);
+
   auto arrays = gather_arrays(live);
+  r.arrays = arrays;
   auto devices = gather_device_facts(live);
   auto disk_of = disks_of(live);
+  MountFacts mounts = mount_facts(live, target);
   std::string homehost = target.read_line("/etc/hostname").value_or("");
 
-  r.areas = {"arrays", "mdadm.conf", "fstab", "initrd", "boot code", "survive one disk"};
-  check_arrays(arrays, r.findings);
-  check_mdadm_conf(read_mdadm_conf(target), arrays, proc_partitions(live), homehost, r.findings);
-  MountFacts mounts = mount_facts(live, target);
-  check_fstab(mounts, devices, r.findings);
+  if (wanted("arrays")) check_arrays(arrays, r.findings);
+  if (wanted("mdadm.conf"))
+    check_mdadm_conf(read_mdadm_conf(target), arrays, proc_partitions(live), homehost, r.findings);
+  if (wanted("fstab")) check_fstab(mounts, devices, r.findings);
 
-  InitrdFacts initrd = running_initrd(live, target);
-  check_initrd(initrd, arrays, r.findings);
+  auto vital = vital_placements(mounts, devices, arrays, disk_of);
+  GrubFacts grub = read_grub(live, target, separate_boot(mounts));
+  if (wanted("grub")) {
+    GrubContext ctx;
+    ctx.devices = devices;
+    ctx.arrays = arrays;
+    ctx.fstab_root = fstab_root(mounts, devices);
+    ctx.bios = !live.exists("/sys/firmware/efi");
+    const Placement* boot = nullptr;
+    for (const Placement& p : vital)
+      if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+    if (boot && boot->array) ctx.boot_array = boot->array;
+    check_grub(grub, ctx, r.findings);
+  }
 
+  // The initrd that will boot: GRUB's default entry's (the last one it
+  // loads; earlier ones are microcode), and the running kernel's when
+  // that is another file.
+  std::vector<InitrdFacts> initrds;
+  if (!options.initrd.empty()) {
+    initrds.push_back(given_initrd(target, options));
+  } else {
+    if (grub.entry && !grub.entry->initrds.empty() && grub.entry->initrds.back().exists)
+      initrds.push_back(initrd_facts(target, grub.entry->initrds.back().path,
+                                     grub.entry->kernel_version, "GRUB's default entry"));
+    InitrdFacts running = running_initrd(live, target);
+    if (initrds.empty() || running.path != initrds.front().path)
+      initrds.push_back(std::move(running));
+  }
+  if (wanted("initrd"))
+    for (const InitrdFacts& f : initrds) check_initrd(f, arrays, r.findings);
+
+  if (!wanted("boot code") && !wanted("survive one disk")) return r;
   SurviveInput s;
-  InitrdDegraded degraded = initrd_degraded(initrd);
+  InitrdDegraded degraded = initrd_degraded(initrds.front());
   s.initrd_starts_degraded = degraded.starts;
   s.initrd_policy = degraded.how;
   s.mode = live.exists("/sys/firmware/efi") ? BootMode::uefi : BootMode::bios;
-  s.vital = vital_placements(mounts, devices, arrays, disk_of);
+  s.vital = vital;
   s.disk_of = disk_of;
   auto disks = boot_disks(s.vital, disk_of);
   s.boot_code = read_boot_code(live, disks);
-  check_boot_code(s.mode, s.boot_code, r.findings);
+  if (wanted("boot code")) check_boot_code(s.mode, s.boot_code, r.findings);
   std::set<std::string> candidates(disks.begin(), disks.end());
   for (const Placement& p : s.vital) {
     if (p.array)
@@ -171,8 +304,10 @@ CheckReport run_check(const System& live, const System& target) {
       candidates.insert(p.plain_disk);
   }
   s.disks = {candidates.begin(), candidates.end()};
-  r.survive = survive_one_disk(s);
-  survive_findings(r.survive, r.findings);
+  if (wanted("survive one disk")) {
+    r.survive = survive_one_disk(s);
+    survive_findings(r.survive, r.findings);
+  }
   return r;
 }
 

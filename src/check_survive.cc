@@ -76,7 +76,7 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
 }
 
 std::string format_survive_table(const std::vector<SurviveRow>& rows) {
-  std::string out = "survive one disk:\n";
+  std::string out = "if one disk dies:\n";
   for (const SurviveRow& r : rows)
     out += "  without " + r.disk + ": " + (r.problems.empty() ? "boots" : "DOES NOT BOOT") + " (" +
            r.summary + ")\n";

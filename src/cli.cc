@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kExitHelp =
     "Exit status:\n"
     "  0  success\n"
-    "  1  examine: a path holds no md superblock\n"
+    "  1  examine: a path holds no md superblock; check: an error found (--strict: a warning)\n"
     "  2  usage error, or a command this version does not have yet\n"
     "  3  a superblock with a bad checksum, or one the kernel would refuse\n"
     "  4  a path could not be opened or read; the kernel refused to start an array\n"
@@ -25,9 +25,6 @@ int not_built(const char* name, const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
-int cmd_check(const std::vector<std::string>& a) {
-  return not_built("check", a);
-}
 int cmd_plan(const std::vector<std::string>& a) {
   return not_built("plan", a);
 }
@@ -68,7 +65,7 @@ const std::vector<Command>& commands() {
       {"examine", "read md superblocks on devices, partitions or image files", cmd_examine},
       {"assemble", "assemble md arrays, refusing to boot half an array", cmd_assemble},
       {"guard-root", "refuse a root= that lands on a raw RAID member", cmd_guard_root},
-      {"check", "will this machine boot, from either disk? (not built yet)", cmd_check},
+      {"check", "will this machine boot, from either disk?", cmd_check},
       {"plan", "check disks and lay out a migration to RAID-1 (not built yet)", cmd_plan},
       {"version", "print the version", cmd_version},
   };

@@ -33,5 +33,6 @@ int run_cli(int argc, char** argv);
 int cmd_examine(const std::vector<std::string>& args);
 int cmd_assemble(const std::vector<std::string>& args);
 int cmd_guard_root(const std::vector<std::string>& args);
+int cmd_check(const std::vector<std::string>& args);
 
 }  // namespace mdguard

@@ -4,11 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "decompress.h"
 #include "file_io.h"
 
 namespace mdguard {
 
-System::System(std::string root) : root_(std::move(root)) {
+System::System(std::string root)
+    : root_(std::move(root)),
+      images_(std::make_shared<std::map<std::string, std::shared_ptr<const BlockDevice>>>()) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   if (root_.empty()) root_ = "/";
 }
@@ -54,13 +59,47 @@ std::optional<std::string> System::read_link(std::string_view abs) const {
 }
 
 Result<std::unique_ptr<BlockDevice>> System::open_device(std::string_view abs) const {
-  auto dev = open_block_device(path(abs));
+  if (live()) return open_block_device(std::string(abs));
+  auto dev = fixture_device(std::string(abs), 0);
   if (!dev) return dev.error();
   // Name it as the system names it, not by the fixture folder it sits in.
-  if (root_ == "/") return dev;
-  std::shared_ptr<const BlockDevice> shared = std::move(*dev);
-  uint64_t size = shared->size();
-  return slice_device(shared, std::string(abs), 0, size);
+  return slice_device(*dev, std::string(abs), 0, (*dev)->size());
+}
+
+Result<std::shared_ptr<const BlockDevice>> System::fixture_device(const std::string& abs,
+                                                                  int depth) const {
+  if (auto it = images_->find(abs); it != images_->end()) return it->second;
+  if (exists(abs)) {
+    auto dev = open_block_device(path(abs));
+    if (!dev) return dev.error();
+    return std::shared_ptr<const BlockDevice>(std::move(*dev));
+  }
+  if (auto packed = read_file(path(abs) + ".xz")) {
+    Bytes bytes(reinterpret_cast<const uint8_t*>(packed->data()), packed->size());
+    auto data = decompress_with_tool(Compression::xz, bytes);
+    if (!data) return make_error(data.error().code, path(abs) + ".xz: " + data.error().message);
+    std::vector<uint8_t> copy(data->bytes.begin(), data->bytes.end());
+    std::shared_ptr<const BlockDevice> dev = memory_device(abs, std::move(copy));
+    (*images_)[abs] = dev;
+    return dev;
+  }
+  // A partition: a window on its disk, where sysfs says.
+  std::string name = abs.substr(abs.rfind('/') + 1);
+  std::string sys = "/sys/class/block/" + name;
+  auto start = read_line(sys + "/start");
+  auto size = read_line(sys + "/size");
+  auto link = read_link(sys);
+  if (depth == 0 && start && size && link && exists(sys + "/partition")) {
+    std::string dir = link->substr(0, link->rfind('/'));
+    std::string parent = "/dev/" + dir.substr(dir.rfind('/') + 1);
+    auto disk = fixture_device(parent, depth + 1);
+    if (!disk) return disk.error();
+    uint64_t first = std::strtoull(start->c_str(), nullptr, 10) * 512;
+    uint64_t length = std::strtoull(size->c_str(), nullptr, 10) * 512;
+    return std::shared_ptr<const BlockDevice>(slice_device(*disk, abs, first, length));
+  }
+  return make_error("io-error", path(abs) + ": No such file or directory (nor " + path(abs) +
+                                    ".xz, nor a partition of a disk in the tree)");
 }
 
 }  // namespace mdguard

@@ -4,6 +4,7 @@
 // at the system can be tested without root, without md, without a VM.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,10 +33,20 @@ class System {
   // Entry names in a directory, sorted; empty if it does not exist.
   std::vector<std::string> list(std::string_view abs_dir) const;
   std::optional<std::string> read_link(std::string_view abs) const;
+  // A device node. In a fixture tree (root other than "/") a device may
+  // also be stored as NAME.xz, read decompressed into memory; and a
+  // partition without a file of its own is read from its disk at the start
+  // and size sysfs gives, as the kernel presents it. See
+  // tests/fixtures/README.md.
   Result<std::unique_ptr<BlockDevice>> open_device(std::string_view abs) const;
 
  private:
   std::string root_;
+  // Fixture trees: each decompressed .xz image, kept for the next open.
+  std::shared_ptr<std::map<std::string, std::shared_ptr<const BlockDevice>>> images_;
+
+  Result<std::shared_ptr<const BlockDevice>> fixture_device(const std::string& abs,
+                                                            int depth) const;
 };
 
 }  // namespace mdguard

@@ -30,7 +30,17 @@ truncate -s 1M "$work/blank.img"
 expect 2 "Usage: mdguard COMMAND" -- "$bin"
 expect 0 "Exit status:" -- "$bin" --help
 expect 2 "Did you mean 'examine'" -- "$bin" exmaine
-expect 2 "not built yet" -- "$bin" check
+systems=$(cd "$(dirname "$0")/../fixtures/systems" && pwd)
+expect 0 "Usage: mdguard check" -- "$bin" check --help
+expect 2 "'bogus' is not an area" -- "$bin" check --only bogus --sysroot "$systems/healthy-bios-mbr"
+expect 2 "use human, json, short or prometheus" -- "$bin" check --format xml
+expect 2 "no such directory" -- "$bin" check --sysroot "$work/nonexistent"
+expect 2 "--kernel goes with --initrd" -- "$bin" check --kernel 6.1.0 --sysroot "$systems/healthy-bios-mbr"
+expect 0 "^VERDICT: will boot, from either disk" -- "$bin" check --sysroot "$systems/healthy-bios-mbr"
+expect 1 "^VERDICT: this machine will not boot safely" -- "$bin" check --sysroot "$systems/howto-mid-migration"
+expect 1 "DEVICE line does not cover /dev/sdb1" -- env MDGUARD_SYSROOT="$systems/howto-mid-migration" "$bin" check --only mdadm.conf
+# --root: the configuration of another tree, against the arrays of --sysroot.
+expect 1 "running array has UUID 547986fd.*mdadm-conf-uuid-mismatch" -- "$bin" check --sysroot "$systems/howto-mid-migration" --root "$systems/healthy-bios-mbr" --only mdadm.conf
 expect 2 "not built yet" -- "$bin" plan --help
 expect 0 "Usage: mdguard assemble" -- "$bin" assemble --help
 expect 0 "Usage: mdguard guard-root" -- "$bin" guard-root --help

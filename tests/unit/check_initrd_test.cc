@@ -98,9 +98,17 @@ TEST_CASE("raid modules: in the image, or built into the kernel", "[check-initrd
 
 TEST_CASE("the initrd's policy decides whether a degraded array starts", "[check-initrd]") {
   CHECK(initrd_degraded(initrd({{"usr/sbin/mdadm", "x"}})).starts);
-  auto deny = initrd({{"usr/sbin/mdguard", "x"}, {"etc/mdguard.conf", "degraded = deny\n"}});
+  auto deny = initrd({{"usr/sbin/mdguard", "x"},
+                      {"scripts/local-block/mdguard", "#!/bin/sh\n"},
+                      {"etc/mdguard.conf", "degraded = deny\n"}});
   CHECK_FALSE(initrd_degraded(deny).starts);
   CHECK(initrd_degraded(deny).how == "mdguard, degraded=deny");
-  CHECK(initrd_degraded(initrd({{"usr/sbin/mdguard", "x"}})).starts);
+  CHECK(initrd_degraded(
+            initrd({{"usr/sbin/mdguard", "x"}, {"scripts/local-block/mdguard", "#!/bin/sh\n"}}))
+            .starts);
+  // The binary without its boot script runs nothing: mdadm's policy, or none.
+  CHECK_FALSE(initrd_degraded(initrd({{"usr/sbin/mdguard", "x"}})).starts);
+  CHECK(initrd_degraded(initrd({{"usr/sbin/mdguard", "x"}, {"usr/sbin/mdadm", "x"}})).how ==
+        "mdadm's last-resort `mdadm --run`");
   CHECK_FALSE(initrd_degraded(initrd({{"init", ""}})).starts);
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `mdguard check --sysroot` on every fixture system tree: the findings (severity
+# and id) must be exactly the tree's EXPECTED, the exit status must follow
+# from them (0 without an error; --strict: 1 with a warning), the human output
+# must end with the verdict, JSON must parse, and the metrics must be
+# node_exporter's format.
+#   tests/check/systems.sh MDGUARD [TREE...]
+set -euo pipefail
+mdguard=$(realpath "$1"); shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+trees=("$@")
+((${#trees[@]})) || trees=("$top"/tests/fixtures/systems/*/)
+passed=0 failed=0
+
+fail() { echo "FAIL $name: $*"; failed=$((failed + 1)); }
+
+for t in "${trees[@]}"; do
+  t=${t%/}
+  name=$(basename "$t")
+  [[ -f $t/EXPECTED ]] || continue
+  short=$("$mdguard" check --sysroot "$t" --format short) && status=0 || status=$?
+  got=$(cut -f1,2 <<<"$short" | tr '\t' ' ' | sed '/^$/d' | sort -u)
+  want=$({ grep -v '^#' "$t/EXPECTED" || true; } | sort -u)
+  if [[ $got != "$want" ]]; then
+    fail "findings differ (< expected, > got)"
+    diff <(echo "$want") <(echo "$got") || true
+    continue
+  fi
+  want_status=0
+  grep -q '^error ' <<<"$want" && want_status=1
+  [[ $status == "$want_status" ]] || { fail "exit $status, expected $want_status"; continue; }
+  strict_status=$want_status
+  grep -q '^warning ' <<<"$want" && strict_status=1
+  "$mdguard" check --sysroot "$t" --strict >/dev/null && s=0 || s=$?
+  [[ $s == "$strict_status" ]] || { fail "--strict: exit $s, expected $strict_status"; continue; }
+  human=$("$mdguard" check --sysroot "$t" || true)
+  last=$(tail -n1 <<<"$human")
+  case $want_status in
+    0) [[ $last == "VERDICT: will boot, from either disk"* || $last == "VERDICT: boots, but"* ]] ;;
+    1) [[ $last == "VERDICT: this machine will not boot safely"* ]] ;;
+  esac || { fail "verdict line: $last"; continue; }
+  # Every finding id is printed in the human output too, with why and fix.
+  while read -r _ id; do
+    [[ -n $id ]] || continue
+    grep -q "\[$id\]" <<<"$human" || { fail "human output lacks [$id]"; continue 2; }
+  done <<<"$want"
+  { "$mdguard" check --sysroot "$t" --json || true; } | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["ok"] == (r["errors"] == 0), r
+assert all(f["fix"] or f["severity"] == "info" for f in r["findings"]), "a finding without a fix"
+assert all(f["subject"] and f["what"] and f["why"] for f in r["findings"])
+' || { fail "--json"; continue; }
+  metrics=$("$mdguard" check --sysroot "$t" --format prometheus || true)
+  if grep -vE '^(# (HELP|TYPE) mdguard_[a-z_]+ .+|mdguard_[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+)$' <<<"$metrics"; then
+    fail "prometheus: the line above is not in the exposition format"
+    continue
+  fi
+  errors=$(grep -c '^error' <<<"$short" || true)
+  grep -qx "mdguard_findings{severity=\"error\"} $errors" <<<"$metrics" ||
+    { fail "prometheus: error count is not $errors"; continue; }
+  if [[ -z $want ]]; then echo "ok   $name (clean)"; else echo "ok   $name ($(wc -l <<<"$want" | tr -d ' ') kinds of finding)"; fi
+  passed=$((passed + 1))
+done
+echo "check fixture trees: $passed passed, $failed failed"
+((failed == 0))
