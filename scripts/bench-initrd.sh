@@ -9,7 +9,11 @@
 # mdguard has no command for this yet, so a small driver (the same three
 # source files the binary links, -O2) is compiled into build/initrd-bench/.
 # It first checks that the three tools list the same set of names, then
-# prints hyperfine's median, mean and CPU times side by side.
+# prints hyperfine's median, mean and CPU times side by side. A fourth row,
+# "mdguard check", is the real binary reading *and checking* the image
+# (`mdguard check --only initrd --initrd IMAGE`, against the arrays of the
+# fixture machine tests/fixtures/systems/healthy-bios-mbr): what the
+# initramfs-tools hook runs on every image it builds.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${MDGUARD_BENCH_RUNS:-10}
@@ -70,6 +74,11 @@ for img in "${images[@]}"; do
   agree="mdguard = lsinitramfs: $(cmp -s "$bench/mdguard.list" "$bench/lsinitramfs.list" && echo yes || echo NO)"
   cmds=("$bench/initrd-ls $img" "lsinitramfs $img")
   names=(mdguard lsinitramfs)
+  mdguard_bin=${MDGUARD:-$top/build/static/mdguard}
+  if [[ -x $mdguard_bin ]]; then
+    cmds+=("$mdguard_bin check --sysroot $top/tests/fixtures/systems/healthy-bios-mbr --only initrd --initrd $img --format short")
+    names+=("mdguard check")
+  fi
   if ((${#lsinitrd[@]})); then
     "${lsinitrd[@]}" "$img" | grep -E '^[-dlcbps][-rwxsStT]{9}' |
       awk '{ i = ($1 ~ /^[cb]/) ? 10 : 9; n = $i; for (j = i + 1; j <= NF; j++) n = n " " $j
@@ -84,10 +93,10 @@ for img in "${images[@]}"; do
   python3 - "$bench/result.json" "${names[@]}" <<'EOF'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
-print(f"   {'tool':<12} {'median':>9} {'mean ± sd':>17} {'user':>9} {'system':>9}")
+print(f"   {'tool':<14} {'median':>9} {'mean ± sd':>17} {'user':>9} {'system':>9}")
 for name, r in zip(sys.argv[2:], results):
     ms = lambda s: f"{s * 1000:.0f} ms"
-    print(f"   {name:<12} {ms(r['median']):>9} {ms(r['mean']) + ' ± ' + ms(r['stddev']):>17}"
+    print(f"   {name:<14} {ms(r['median']):>9} {ms(r['mean']) + ' ± ' + ms(r['stddev']):>17}"
           f" {ms(r['user']):>9} {ms(r['system']):>9}")
 EOF
 done

@@ -1,9 +1,9 @@
 // mdguard check [--root DIR] [--sysroot DIR] [--json] [--strict] [--format F]
 //               [--only AREA,...] [--initrd PATH [--kernel VERSION]]
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 
 #include "check_format.h"
 #include "check_run.h"
@@ -42,10 +42,12 @@ constexpr const char* kUsage =
 
 std::vector<std::string> split_areas(const std::string& text) {
   std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
   return out;
 }
 
