@@ -415,3 +415,90 @@ array_inactive_changes() {
 variant array-inactive "md1 is inactive (assembled, not started)." <<'EOF'
 error array-inactive
 EOF
+
+# GPT machines ---------------------------------------------------------------
+
+# Two GPT disks: partition 1 a BIOS boot partition (bios) or an EFI system
+# partition (uefi), 2 in md0 (/), 3 in md1 (/srv). $1: bios | uefi;
+# $2: the disks whose boot partition gets boot code.
+two_gpt_disks() {
+  local mode=$1 boot_on=${2:-"sda sdb"} d x type
+  type=21686148-6449-6E6F-744E-656564454649  # BIOS boot
+  [[ $mode == uefi ]] && type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+  for d in sda sdb; do
+    x=$([[ $d == sda ]] && echo a || echo b)
+    disk $d 16 gpt <<EOF
+start=2048, size=2048, type=$type, name="boot", uuid=6D646775-6172-4400-8000-00000000${x}001
+start=4096, size=16384, type=A19D880F-05FC-4D3B-A006-743F0F84911E, name="root", uuid=6D646775-6172-4400-8000-00000000${x}002
+start=20480, size=8192, type=A19D880F-05FC-4D3B-A006-743F0F84911E, name="srv", uuid=6D646775-6172-4400-8000-00000000${x}003
+EOF
+    put $d 2 "$(member rootfs rootfs-1.0-$x)"
+    put $d 3 "$(member_with_fs superblocks raid1-1.2-$x "$(srv_fs)")"
+    if [[ $mode == bios && " $boot_on " == *" $d "* ]]; then
+      grub_gpt $d
+    elif [[ $mode == uefi ]]; then
+      if [[ " $boot_on " == *" $d "* ]]; then
+        put $d 1 "$(member bootcode esp-fat12)"   # FAT12 with EFI/BOOT/BOOTX64.EFI
+      else
+        truncate -s 1M "$W/empty-esp.img"
+        mkfs.vfat -F 12 -n "EFI SYS" -i 6d646775 "$W/empty-esp.img" >/dev/null
+        put $d 1 "$W/empty-esp.img"
+      fi
+    fi
+    disk_done $d
+  done
+  md_array md0 raid1 1.0 sda2:0 sdb2:1
+  md_content md0 "$(root_fs)"
+  md_array md1 raid1 1.2 sda3:0 sdb3:1
+  md_content md1 "$(srv_fs)"
+  md_link root md0
+  md_link 0 md1
+}
+
+gpt_base() {  # gpt_base bios|uefi [DISKS WITH BOOT CODE]
+  write /etc/hostname <<<"vm"
+  two_gpt_disks "$@"
+  [[ $1 == uefi ]] && write /sys/firmware/efi/fw_platform_size <<<"64"
+  mdadm_conf
+  fstab "$ROOT_FS" "$SRV_FS"
+  mounts
+  link /etc/mtab ../proc/self/mounts
+  kernel_config "$KVER"
+  grub_cfg
+  sed -i 's/part_msdos/part_gpt/' "$T/boot/grub/grub.cfg"
+  initrd "$KVER"
+}
+
+if want healthy-bios-gpt; then
+  tree_begin healthy-bios-gpt "Two GPT disks booted by BIOS: a BIOS boot partition holding GRUB's core.img on each, / on md0 (1.0), /srv on md1 (1.2)."
+  gpt_base bios
+  : | expected
+  tree_done
+fi
+
+if want healthy-uefi-gpt; then
+  tree_begin healthy-uefi-gpt "Two GPT disks booted by UEFI: an EFI system partition with the fallback loader on each, / on md0 (1.0), /srv on md1 (1.2)."
+  gpt_base uefi
+  : | expected
+  tree_done
+fi
+
+if want uefi-one-esp; then
+  tree_begin uefi-one-esp "UEFI, but only sda's EFI system partition holds a boot loader; sdb's is an empty FAT."
+  gpt_base uefi sda
+  expected <<'EOF'
+error boot-code-no-esp-loader
+error survive-disk-loss
+EOF
+  tree_done
+fi
+
+if want bios-gpt-one-disk; then
+  tree_begin bios-gpt-one-disk "BIOS with GPT, but only sda's BIOS boot partition holds GRUB's core.img."
+  gpt_base bios sda
+  expected <<'EOF'
+error boot-code-missing
+error survive-disk-loss
+EOF
+  tree_done
+fi

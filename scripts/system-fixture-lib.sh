@@ -93,7 +93,16 @@ part_name() { case $1 in *[0-9]) echo "$1p$2" ;; *) echo "$1$2" ;; esac; }
 disk() {
   local name=$1 mib=$2 label=$3
   truncate -s "${mib}M" "$W/$name.img"
-  { echo "label: $label"; [[ $label == gpt ]] && echo "label-id: 6D646775-6172-4400-8000-$(printf '%012X' "'${name: -1}")"; cat; } |
+  {
+    # Fixed disk identifiers: the same script writes the same bytes.
+    echo "label: $label"
+    if [[ $label == gpt ]]; then
+      echo "label-id: 6D646775-6172-4400-8000-$(printf '%012X' "'${name: -1}")"
+    else
+      echo "label-id: 0x6d64$(printf '%04x' "'${name: -1}")"
+    fi
+    cat
+  } |
     sfdisk --no-reread --no-tell-kernel -q "$W/$name.img" >/dev/null ||
     die "sfdisk $name"
 }
@@ -284,6 +293,7 @@ initrd() {
     ln -s usr/lib "$r/lib"
   fi
   mkdir -p "$(dirname "$T$name")"
+  find "$r" -exec touch -h -d @1700000000 {} +  # the same bytes on every run
   (cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible | gzip -9n) >"$T$name"
 }
 
