@@ -121,6 +121,7 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
 }  // namespace
 
 void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out) {
+  if (arrays.empty()) return;  // nothing for an initrd to assemble
   if (!f.listing) {
     out.add(
         {f.error.find("No such file") != std::string::npos ? "initrd-missing" : "initrd-unreadable",

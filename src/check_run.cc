@@ -221,6 +221,7 @@ std::string CheckReport::verdict() const {
   std::string counts =
       std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s)";
   if (errors) return "VERDICT: this machine will not boot safely: " + counts + ".";
+  if (arrays.empty()) return "VERDICT: no md arrays here, nothing to guard: " + counts + ".";
   if (!all_survive) return "VERDICT: boots, but not from either disk alone: " + counts + ".";
   return "VERDICT: will boot, from either disk: " + counts + ".";
 }
@@ -277,8 +278,10 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     if (grub.entry && !grub.entry->initrds.empty() && grub.entry->initrds.back().exists)
       initrds.push_back(initrd_facts(target, grub.entry->initrds.back().path,
                                      grub.entry->kernel_version, "GRUB's default entry"));
+    // The running kernel's too, when it is another file; when it has none
+    // (booted over the network, a kernel of a rescue system) GRUB's decides.
     InitrdFacts running = running_initrd(live, target);
-    if (initrds.empty() || running.path != initrds.front().path)
+    if (initrds.empty() || (running.path != initrds.front().path && running.listing))
       initrds.push_back(std::move(running));
   }
   if (wanted("initrd"))
