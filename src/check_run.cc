@@ -33,7 +33,10 @@ std::vector<std::string> proc_partitions(const System& live) {
 MountFacts mount_facts(const System& live, const System& target) {
   MountFacts m;
   if (auto t = target.read("/etc/fstab")) m.fstab = parse_fstab("/etc/fstab", *t);
-  if (auto t = live.read("/proc/mounts")) m.proc_mounts = parse_mounts("/proc/mounts", *t);
+  // What is mounted now says nothing about another root's fstab: that one
+  // describes the next boot (the how-to's /newroot before the reboot).
+  if (target.root() == live.root())
+    if (auto t = live.read("/proc/mounts")) m.proc_mounts = parse_mounts("/proc/mounts", *t);
   if (auto link = target.read_link("/etc/mtab")) {
     m.mtab_exists = m.mtab_is_link = true;
     m.mtab_link = *link;

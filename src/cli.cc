@@ -10,24 +10,12 @@ namespace {
 constexpr const char* kExitHelp =
     "Exit status:\n"
     "  0  success\n"
-    "  1  examine: a path holds no md superblock; check: an error found (--strict: a warning)\n"
-    "  2  usage error, or a command this version does not have yet\n"
+    "  1  examine: a path holds no md superblock; check, plan: an error found\n"
+    "     (check --strict: a warning too)\n"
+    "  2  usage error\n"
     "  3  a superblock with a bad checksum, or one the kernel would refuse\n"
     "  4  a path could not be opened or read; the kernel refused to start an array\n"
     "  5  assemble or guard-root refused: booting on would use half an array\n";
-
-int not_built(const char* name, const std::vector<std::string>& args) {
-  bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
-              std::find(args.begin(), args.end(), "-h") != args.end();
-  std::fprintf(help ? stdout : stderr,
-               "mdguard %s: not built yet in mdguard %s. Nothing was done.\n", name,
-               MDGUARD_VERSION);
-  return kExitUsage;
-}
-
-int cmd_plan(const std::vector<std::string>& a) {
-  return not_built("plan", a);
-}
 
 int cmd_version(const std::vector<std::string>&) {
   std::printf("mdguard %s\n", MDGUARD_VERSION);
@@ -66,7 +54,7 @@ const std::vector<Command>& commands() {
       {"assemble", "assemble md arrays, refusing to boot half an array", cmd_assemble},
       {"guard-root", "refuse a root= that lands on a raw RAID member", cmd_guard_root},
       {"check", "will this machine boot, from either disk?", cmd_check},
-      {"plan", "check disks and lay out a migration to RAID-1 (not built yet)", cmd_plan},
+      {"plan", "check a second disk and print the steps to move / onto RAID-1", cmd_plan},
       {"version", "print the version", cmd_version},
   };
   return table;

@@ -10,7 +10,7 @@ namespace mdguard {
 enum Exit : int {
   kExitOk = 0,
   kExitFinding = 1,   // examine: no superblock; check/plan: an error found
-  kExitUsage = 2,     // bad command line, or a command not built yet
+  kExitUsage = 2,     // bad command line
   kExitBadSuper = 3,  // a superblock with a bad checksum or that the kernel refuses
   kExitIoError = 4,   // a path that could not be opened or read; an array the kernel refused
   kExitRefused = 5,   // assemble / guard-root refused: booting on would use half an array
@@ -34,5 +34,6 @@ int cmd_examine(const std::vector<std::string>& args);
 int cmd_assemble(const std::vector<std::string>& args);
 int cmd_guard_root(const std::vector<std::string>& args);
 int cmd_check(const std::vector<std::string>& args);
+int cmd_plan(const std::vector<std::string>& args);
 
 }  // namespace mdguard

@@ -317,6 +317,57 @@ constexpr Magic kVfatMagics[] = {
     {"\xEB"sv, 0},        {"\xE9"sv, 0},        {"\x55\xAA"sv, 0x1fe},
 };
 
+// ---- LVM2 physical volume -------------------------------------------------------------------
+//
+// Not a filesystem but a "raid" usage type in libblkid (lvm2.c), and the
+// one a disk about to become an md member must not carry. pvcreate writes a
+// 512-byte label into one of the first four sectors (sector 1 by default):
+//   0 "LABELONE"   8 sector_xl (8): the sector the label is in
+//   16 crc_xl (4): over bytes 20..511     20 offset_xl (4): to the pv_header
+//   24 "LVM2 001"  32 pv_uuid (32 characters, printed 6-4-4-4-4-4-6)
+// The CRC is LVM's own: reflected CRC-32 (poly 0xEDB88320) from 0xf597a6cf,
+// with no final inversion. libblkid finds the magic, then the label in the
+// sector of the magic's 1 KiB block or the one after it.
+
+uint32_t lvm2_crc(Bytes b) {
+  uint32_t crc = 0xf597a6cf;
+  for (uint8_t x : b) {
+    crc ^= x;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return crc;
+}
+
+std::optional<FsInfo> probe_lvm2(Reader& r, const Magic& m) {
+  uint64_t kb = m.offset >> 10;  // the 1 KiB block libblkid reads from
+  auto buf = r.get(kb << 10, 512 + 64);
+  if (!buf) return std::nullopt;
+  uint64_t sector = kb * 2;
+  size_t at = 0;
+  if (!equals(*buf, 0, "LABELONE"sv)) {
+    if (!equals(*buf, 512, "LABELONE"sv)) return std::nullopt;
+    at = 512;
+    sector += 1;
+  }
+  auto label = r.get((kb << 10) + at, 512);
+  if (!label || le64(*label, 8) != sector) return std::nullopt;
+  if (lvm2_crc(label->subspan(20)) != le32(*label, 16)) return std::nullopt;
+  FsInfo fs;
+  static constexpr uint32_t kDashBefore = 0x4444440;  // format_lvm_uuid(): 6-4-4-4-4-4-6
+  for (size_t i = 0; i < 32; ++i) {
+    if (kDashBefore & (1u << i)) fs.uuid += '-';
+    fs.uuid += static_cast<char>((*label)[32 + i]);
+  }
+  return fs;
+}
+
+constexpr Magic kLvm2Magics[] = {
+    {"LVM2 001"sv, 0x218},
+    {"LVM2 001"sv, 0x018},
+    {"LVM2 001"sv, 1024 + 0x018},
+    {"LVM2 001"sv, 1024 + 0x218},
+};
+
 // ---- swap -----------------------------------------------------------------------------------
 //
 // Version 1 header at 1024, in the writer's byte order: version (4),
@@ -517,6 +568,7 @@ constexpr Magic kBtrfsMagics[] = {{"_BHRfS_M"sv, kBtrfsSuper + 64}};
 // ---- the table, in libblkid's order ---------------------------------------------------------
 
 constexpr Prober kProbers[] = {
+    {"LVM2_member", 0, kLvm2Magics, probe_lvm2},
     {"vfat", 0, kVfatMagics, probe_vfat},
     {"swap", 10 * 4096, kSwapMagics, probe_swap},
     {"xfs", 0, kXfsMagics, probe_xfs},
@@ -561,6 +613,10 @@ Result<std::optional<FsInfo>> probe_filesystem(const BlockDevice& dev) {
   bool tiny = dev.size() <= kTinyDevice;
   auto found = probe(dev, tiny);
   if (!found) return found.error();
+  // An LVM label is of libblkid's "raid" usage, which ends its safe probe:
+  // what else the device shows does not matter then.
+  if (!found->empty() && found->front().type == "LVM2_member")
+    return std::optional<FsInfo>{std::move(found->front())};
   if (found->size() != 1) return std::optional<FsInfo>{};
   return std::optional<FsInfo>{std::move(found->front())};
 }

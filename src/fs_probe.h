@@ -14,6 +14,9 @@
 // each one's magic sits and what is read:
 //
 //   type     magic (absolute offset)                 superblock read
+//   LVM2_member "LVM2 001" @0x218, 0x18, 0x418, 0x618  the 512-byte label
+//            (not a filesystem: libblkid's "raid" usage, which ends its
+//            safe probe; mdguard plan must see a physical volume)
 //   vfat     "MSWIN"/"FAT32   " @0x52, "MSDOS"/      boot sector @0 (512), root
 //            "FAT16   "/"FAT12   "/"FAT     " @0x36,  directory entries, FAT32
 //            0xEB or 0xE9 @0, 55 AA @0x1fe            FSInfo sector
@@ -40,11 +43,12 @@
 namespace mdguard {
 
 struct FsInfo {
-  // "vfat", "swap", "xfs", "ext4dev", "ext4", "ext3", "ext2", "jbd" (an ext3/4
-  // external journal) or "btrfs": blkid's TYPE=.
+  // "LVM2_member", "vfat", "swap", "xfs", "ext4dev", "ext4", "ext3", "ext2",
+  // "jbd" (an ext3/4 external journal) or "btrfs": blkid's TYPE=.
   std::string type;
   // As blkid prints UUID=: lower-case 8-4-4-4-12 for ext*, jbd, xfs, btrfs
-  // and swap; "ABCD-1234" (upper case, the volume serial) for vfat. Empty
+  // and swap; "ABCD-1234" (upper case, the volume serial) for vfat; LVM's
+  // 32 characters as 6-4-4-4-4-4-6 for LVM2_member. Empty
   // when blkid prints no UUID (an all-zero UUID, a swap header with garbage
   // in its padding, a FAT12/16 boot sector without an extended BPB).
   std::string uuid;
@@ -74,7 +78,8 @@ Result<std::vector<FsInfo>> probe_filesystems(const BlockDevice& dev);
 // /dev/disk/by-* links) reports: the one format found; nullopt when none is
 // found, or when two or more are found on a device bigger than 1440 KiB
 // (blkid -p then says "ambivalent result" and udev makes no link). On
-// smaller ("tiny") devices the first format found wins.
+// smaller ("tiny") devices the first format found wins. An LVM label wins
+// over anything else, as libblkid stops at a "raid" usage type.
 Result<std::optional<FsInfo>> probe_filesystem(const BlockDevice& dev);
 
 // The probers read at most this many bytes from one device (the vfat label

@@ -41,7 +41,8 @@ expect 1 "^VERDICT: this machine will not boot safely" -- "$bin" check --sysroot
 expect 1 "DEVICE line does not cover /dev/sdb1" -- env MDGUARD_SYSROOT="$systems/howto-mid-migration" "$bin" check --only mdadm.conf
 # --root: the configuration of another tree, against the arrays of --sysroot.
 expect 1 "running array has UUID 547986fd.*mdadm-conf-uuid-mismatch" -- "$bin" check --sysroot "$systems/howto-mid-migration" --root "$systems/healthy-bios-mbr" --only mdadm.conf
-expect 2 "not built yet" -- "$bin" plan --help
+expect 0 "Usage: mdguard plan" -- "$bin" plan --help
+expect 2 "--to DISK is required" -- "$bin" plan
 expect 0 "Usage: mdguard assemble" -- "$bin" assemble --help
 expect 0 "Usage: mdguard guard-root" -- "$bin" guard-root --help
 expect 5 "split brain" -- "$bin" assemble --dry-run --cmdline "" "$work/split-a.img" "$work/split-b.img"
