@@ -179,6 +179,12 @@ class ArrayPlanner {
       return skip("already-running", explain_running(plan_));
     if (id_.ignored) return skip("ignored-in-mdadm-conf", explain_conf_ignored(plan_, id_));
     if (!id_.listed) return skip("not-in-mdadm-conf", explain_not_listed(plan_, *in_.conf));
+    const auto& only = in_.policy.only_uuids;
+    if (!only.empty() && std::find(only.begin(), only.end(), sb.array_uuid) == only.end())
+      return skip("not-in-rd-md-uuid",
+                  "The array " + plan_.uuid_text() +
+                      " is not named by rd.md.uuid= on the kernel command line: left alone, as "
+                      "dracut would leave it.");
     return true;
   }
 

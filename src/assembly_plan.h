@@ -31,6 +31,8 @@ struct PlanPolicy {
   // has no device UUID).
   std::vector<std::array<uint8_t, 16>> prefer_uuids;
   std::vector<std::string> prefer_paths;
+  // rd.md.uuid=: when given, only these arrays are assembled (dracut's rule).
+  std::vector<std::array<uint8_t, 16>> only_uuids;
 };
 
 struct PlanInput {

@@ -77,6 +77,7 @@ PlanPolicy plan_policy(const Policy& p) {
   out.wait_seconds = p.wait_seconds;
   out.prefer_uuids = p.prefer;
   out.prefer_paths = p.prefer_paths;
+  out.only_uuids = p.rd_md_uuids;
   return out;
 }
 

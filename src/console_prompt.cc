@@ -17,10 +17,23 @@ std::optional<bool> parse_answer(const std::string& line) {
   return std::nullopt;
 }
 
+// The question goes where the answer comes from: on the terminal that is
+// read, not to stderr, which under systemd is a journal stream that shows a
+// line only once it ends (the question would stay invisible until the timeout).
+void say(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
 }  // namespace
 
 std::optional<bool> ask_yes_no(const std::string& question, int seconds) {
   int fd = ::isatty(0) ? 0 : ::open("/dev/console", O_RDWR | O_CLOEXEC | O_NOCTTY);
+  int out = fd == 0 ? (::isatty(2) ? 2 : 1) : fd;  // stdin's terminal: answer beside it
   if (fd < 0 || !::isatty(fd)) {
     if (fd > 0) ::close(fd);
     return std::nullopt;
@@ -31,7 +44,9 @@ std::optional<bool> ask_yes_no(const std::string& question, int seconds) {
   while (!answer) {
     double left = deadline - monotonic_seconds();
     if (left <= 0) break;
-    std::fprintf(stderr, "\r%s [y/n] (%2d s) ", question.c_str(), static_cast<int>(left + 0.999));
+    char countdown[32];
+    std::snprintf(countdown, sizeof countdown, " [y/n] (%2d s) ", static_cast<int>(left + 0.999));
+    say(out, "\r" + question + countdown);
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 1000) <= 0) continue;
     char c;
@@ -43,7 +58,7 @@ std::optional<bool> ask_yes_no(const std::string& question, int seconds) {
     answer = parse_answer(line);
     line.clear();
   }
-  std::fprintf(stderr, "\n");
+  say(out, "\n");
   if (fd > 0) ::close(fd);
   return answer;
 }

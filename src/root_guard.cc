@@ -85,8 +85,10 @@ RootVerdict raw_member(const std::string& value, const std::vector<DeviceFacts>&
                   " one member directly would boot from half the array, let the halves diverge "
                   "and wreck the mirror at the next resync. Boot refused. To proceed: use " +
                   instead(devices, member) +
-                  ", and make sure the initrd assembles the array (it needs mdguard or mdadm, and "
-                  "an mdadm.conf listing the array).";
+                  (md ? std::string(".")
+                      : std::string(", and make sure the array is assembled before the root is "
+                                    "mounted (the initrd needs mdguard's hook or mdadm, and an "
+                                    "mdadm.conf listing the array)."));
   return v;
 }
 

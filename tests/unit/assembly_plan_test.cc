@@ -254,3 +254,20 @@ TEST_CASE("running arrays are left alone; clashing names get a free minor", "[pl
   CHECK(plans[0].devname == "/dev/md0");
   CHECK(plans[1].devname == "/dev/md127");
 }
+
+TEST_CASE("rd.md.uuid= limits assembly to the arrays it names, as dracut does", "[assembly-plan]") {
+  auto a = candidate("raid1-1.2-a.img", "/dev/vda");
+  auto b = candidate("raid1-1.2-b.img", "/dev/vdb");
+  PlanInput in;
+  in.candidates = {a, b};
+  in.policy.only_uuids = {a.sb.array_uuid};
+  auto named = plan_assembly(in);
+  REQUIRE(named.size() == 1);
+  CHECK(named[0].decision == Decision::start);
+  in.policy.only_uuids = {std::array<uint8_t, 16>{1}};
+  auto other = plan_assembly(in);
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].decision == Decision::skip);
+  CHECK(other[0].reason == "not-in-rd-md-uuid");
+  CHECK(other[0].explanation.find("rd.md.uuid=") != std::string::npos);
+}
