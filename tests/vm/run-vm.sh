@@ -8,6 +8,9 @@
 #       [--with-binary PROGRAM]... [--add HOSTFILE:GUESTPATH]...
 #       [--append "kernel args"] [--timeout SEC] [--log FILE]
 #       [--kernel VMLINUZ] [--smp N]
+#   tests/vm/run-vm.sh --initrd FILE [--disk IMG]... [--add HOSTFILE:GUESTPATH]...
+#       [--append "kernel args"] [--timeout SEC] [--log FILE] [--kernel VMLINUZ] [--smp N]
+#   either form also: [--type TEXT]... [--prompt STRING ('(initramfs) ')]
 #
 # - Disks appear in order as /dev/vda, /dev/vdb, ...; each also carries its
 #   file name (without directory and .img, max 20 bytes) as virtio serial, so
@@ -32,6 +35,19 @@
 #   tests/vm/lib.sh.
 # - Exit status: the scenario's own (0 = pass), 2 when the guest never
 #   reported one (crash, panic), 124 on timeout (QEMU killed).
+# - --initrd FILE boots a given initrd (one a real generator made: dracut,
+#   mkinitramfs) instead of the busybox one; there is no scenario then
+#   (--script, --with-mdadm and --with-binary are refused). --add files go
+#   into a small cpio appended to a copy of it. The initrd's own programs
+#   decide what happens: to be read by tests/vm/lib.sh, something in the
+#   guest (the root's init, an emergency hook) writes the `@@RESULT` and
+#   `@@EXIT` lines to /dev/ttyS1 itself. The default log is named after
+#   the initrd.
+# - --type TEXT (repeatable) types TEXT and a newline on the console, the
+#   Nth one once the console has shown --prompt STRING N times (default
+#   initramfs-tools' rescue shell, `(initramfs) `): an operator answering
+#   the shell a panic opens. The console then runs through a pipe instead
+#   of a file; the log is the same.
 #
 # The part of the initramfs that does not depend on the scenario is cached in
 # build/vm-cache/, keyed by a hash of everything that goes into it; the
@@ -44,7 +60,8 @@ top=$(cd "$here/../.." && pwd)
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
-disks=() adds=() binaries=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1
+disks=() adds=() binaries=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1 initrd=""
+types=() prompt='(initramfs) '
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
 while (($#)); do
   case $1 in
@@ -58,11 +75,20 @@ while (($#)); do
     --log) log=$2; shift 2 ;;
     --kernel) kernel=$2; shift 2 ;;
     --smp) smp=$2; shift 2 ;;
+    --initrd) initrd=$2; shift 2 ;;
+    --type) types+=("$2"); shift 2 ;;
+    --prompt) prompt=$2; shift 2 ;;
     -h|--help) usage ;;
     *) echo "run-vm: unknown argument $1" >&2; usage ;;
   esac
 done
-[[ -n $script && -f $script ]] || { echo "run-vm: --script FILE is required" >&2; exit 2; }
+if [[ -n $initrd ]]; then
+  [[ -f $initrd ]] || { echo "run-vm: no initrd $initrd" >&2; exit 2; }
+  [[ -z $script ]] && ((!with_mdadm && ${#binaries[@]} == 0)) ||
+    { echo "run-vm: --initrd boots that initrd as it is: no --script, --with-mdadm, --with-binary" >&2; exit 2; }
+else
+  [[ -n $script && -f $script ]] || { echo "run-vm: --script FILE is required" >&2; exit 2; }
+fi
 [[ -n $kernel && -f $kernel ]] || { echo "run-vm: no kernel (looked for /boot/vmlinuz-*)" >&2; exit 2; }
 kver=${kernel##*/vmlinuz-}
 [[ -d /lib/modules/$kver ]] || { echo "run-vm: no /lib/modules/$kver" >&2; exit 2; }
@@ -78,7 +104,10 @@ for b in "${binaries[@]}"; do
   p=$(cd "$(dirname "$p")" && pwd -P)/$(basename "$p")
   progs+=("$p")
 done
-[[ -n $log ]] || log=$top/build/vm-logs/$(basename "$script" .sh).log
+if [[ -z $log ]]; then
+  if [[ -n $initrd ]]; then log=$top/build/vm-logs/$(basename "$initrd").log
+  else log=$top/build/vm-logs/$(basename "$script" .sh).log; fi
+fi
 mkdir -p "$(dirname "$log")"
 
 cache=$top/build/vm-cache
@@ -151,12 +180,12 @@ build_base() {
   mv "$tmp/base.cpio" "$base"   # atomic: parallel runs may race here
   rm -rf "$stage"
 }
-[[ -f $base ]] || build_base
+[[ -n $initrd || -f $base ]] || build_base
 
 # ---- per-run archive: the scenario and --add files --------------------------
 stage=$tmp/run
 mkdir -p "$stage"
-cp "$script" "$stage/scenario.sh"
+[[ -n $initrd ]] || cp "$script" "$stage/scenario.sh"
 for a in "${adds[@]}"; do
   src=${a%%:*} dst=${a#*:}
   [[ -f $src && $dst == /* ]] || { echo "run-vm: bad --add $a (want HOSTFILE:/GUEST/PATH)" >&2; exit 2; }
@@ -165,14 +194,28 @@ for a in "${adds[@]}"; do
 done
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
    cpio --null -o -H newc -R 0:0 --quiet) >"$tmp/run.cpio"
-cat "$base" "$tmp/run.cpio" >"$tmp/initrd.cpio"
+if [[ -z $initrd ]]; then
+  cat "$base" "$tmp/run.cpio" >"$tmp/initrd.cpio"
+elif ((${#adds[@]})); then
+  # The kernel unpacks concatenated archives in order, compressed or not.
+  cat "$initrd" "$tmp/run.cpio" >"$tmp/initrd.cpio"
+else
+  ln -s "$(cd "$(dirname "$initrd")" && pwd)/$(basename "$initrd")" "$tmp/initrd.cpio"
+fi
 
 # ---- boot ---------------------------------------------------------------------
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
       -accel "${VM_ACCEL:-tcg}" -cpu max -m 512 -smp "$smp"
       -kernel "$kernel" -initrd "$tmp/initrd.cpio"
       -append "console=ttyS0 panic=-1 rdinit=/init$append"
-      -serial "file:$log" -serial "file:$log.results" -no-reboot)
+      -serial "file:$log.results" -no-reboot)
+# The console: the first serial port (-serial options number the ports in
+# order, so it goes first).
+if ((${#types[@]})); then
+  qemu=("${qemu[@]:0:1}" -serial "pipe:$tmp/console" "${qemu[@]:1}")
+else
+  qemu=("${qemu[@]:0:1}" -serial "file:$log" "${qemu[@]:1}")
+fi
 i=0
 for d in "${disks[@]}"; do
   serial=$(basename "$d"); serial=${serial%.img}; serial=${serial:0:20}
@@ -181,9 +224,38 @@ for d in "${disks[@]}"; do
   i=$((i + 1))
 done
 
+# --type: QEMU opens console.in and console.out read-write, so neither
+# side blocks on the FIFOs; the copy to the log ends when QEMU's end closes.
+type_on_prompts() {
+  local n=0 text
+  for text in "${types[@]}"; do
+    n=$((n + 1))
+    until (($(grep -aoF -- "$prompt" "$log" 2>/dev/null | wc -l) >= n)); do sleep 0.3; done
+    sleep 0.5
+    printf '%s\n' "$text" >&7
+  done
+}
+if ((${#types[@]})); then
+  mkfifo "$tmp/console.in" "$tmp/console.out"
+  : >"$log"
+  exec 7<>"$tmp/console.in"
+  cat <"$tmp/console.out" >"$log" &
+  console_pid=$!
+  type_on_prompts &
+  typist_pid=$!
+fi
+
 start=$EPOCHREALTIME
 rc=0
 timeout -k 5 "$timeout" "${qemu[@]}" </dev/null || rc=$?
+if ((${#types[@]})); then
+  kill "$typist_pid" 2>/dev/null || true
+  # The copy ends with QEMU; if QEMU never opened the pipe, it never will.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$console_pid" 2>/dev/null || break; sleep 0.2; done
+  kill "$console_pid" 2>/dev/null || true
+  wait "$console_pid" "$typist_pid" 2>/dev/null || true
+  exec 7>&-
+fi
 secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 # Serial ttys turn \n into \r\n.
 sed -i 's/\r$//' "$log" "$log.results"
@@ -201,7 +273,7 @@ else
   echo "run-vm: the guest reported no exit status (crash or panic?)" >&2
 fi
 grep -a '^@@RESULT ' "$log.results" || true
-printf 'run-vm: %s: status %s, %s s wall, log %s\n' "$(basename "$script")" "$status" "$secs" "$log" >&2
+printf 'run-vm: %s: status %s, %s s wall, log %s\n' "$(basename "${script:-$initrd}")" "$status" "$secs" "$log" >&2
 if [[ $status != 0 ]]; then
   echo "run-vm: last lines of the console:" >&2
   tail -n 25 "$log" >&2

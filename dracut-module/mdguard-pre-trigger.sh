@@ -1,0 +1,14 @@
+#!/bin/sh
+# pre-trigger hook of 90mdguard (sourced by dracut once udevd runs, before
+# the coldplug trigger).
+#
+# mdguard=off: mdguard steps aside and dracut boots exactly as without it.
+# The udev property mdguard_off makes 64-mdguard.rules leave native members
+# to dracut's mdraid module (if the image has it); mdguard says so itself.
+
+type getargbool > /dev/null 2>&1 || . /lib/dracut-lib.sh
+
+if ! getargbool 1 mdguard; then
+    udevproperty mdguard_off=1
+    /sbin/mdguard assemble --cmdline "$(getcmdline)"
+fi

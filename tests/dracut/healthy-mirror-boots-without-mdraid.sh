@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# An image with mdguard and without dracut's mdraid module (so without mdadm
+# and mdadm's udev rules): mdguard assembles the mirror alone, and its own
+# udev rule gives the array the /dev/disk/by-uuid link that root=UUID= waits
+# for (udev's 60-persistent-storage.rules skips md devices; with mdraid in
+# the image, mdadm's 63-md-raid-arrays.rules would add it).
+# Flavours: shell
+. "$(dirname "$0")/lib.sh"
+attach root12-a root12-b
+boot --image nomdraid --append "root=UUID=$FS_UUID"
+expect_root_reached
+expect_root_md "level=raid1 degraded=0 raid_disks=2 members=root12-a root12-b"
+# mdguard's name for it (from the superblock's name, root): mdadm -I would
+# have made md127.
+expect_result root.kname md_root
+expect_console '^mdguard: start /dev/md/root \(complete\)'
+expect_no_result mdraid_start.ran
+pass
