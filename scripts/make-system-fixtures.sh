@@ -281,11 +281,11 @@ EOF
   initrd "$KVER"
 }
 variant mdadm-conf-problems "mdadm.conf: md1 listed with another UUID, two lines for arrays that do not exist (one UUID twice, a name twice), a devices= list, a misspelt keyword; the host name makes md1 foreign." <<'EOF'
-error initrd-mdadm-conf-stale
 error mdadm-conf-duplicate-name
 error mdadm-conf-duplicate-uuid
 error mdadm-conf-uuid-mismatch
 warning array-foreign
+warning initrd-mdadm-conf-stale
 warning mdadm-conf-array-absent
 warning mdadm-conf-devices-list
 warning mdadm-conf-unknown-keyword

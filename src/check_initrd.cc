@@ -93,7 +93,8 @@ void check_modules(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, 
   }
 }
 
-void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out) {
+void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out,
+                const std::vector<std::string>& vital) {
   auto text = f.listing->read_text("etc/mdadm/mdadm.conf");
   if (!text) text = f.listing->read_text("etc/mdadm.conf");
   if (!text) {
@@ -107,7 +108,9 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
   MdadmConf conf = parse_mdadm_conf(f.path + ":etc/mdadm/mdadm.conf", *text);
   for (const ArrayFacts& a : arrays) {
     if (!a.uuid_known || find_array_by_uuid(conf, a.uuid) || conf.arrays.empty()) continue;
-    out.add({"initrd-mdadm-conf-stale", Finding::Severity::error, kArea, f.path,
+    bool needed = vital.empty() || std::find(vital.begin(), vital.end(), a.devname) != vital.end();
+    out.add({"initrd-mdadm-conf-stale",
+             needed ? Finding::Severity::error : Finding::Severity::warning, kArea, f.path,
              "the initrd's mdadm.conf does not list " + a.text(),
              "The initrd assembles only the arrays its own copy of mdadm.conf lists: this one is "
              "left alone at boot, and a root on it is never found (or a member is mounted).",
@@ -120,7 +123,8 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
 
 }  // namespace
 
-void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out) {
+void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out,
+                  const std::vector<std::string>& vital) {
   if (arrays.empty()) return;  // nothing for an initrd to assemble
   if (!f.listing) {
     out.add(
@@ -149,7 +153,7 @@ void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, F
                  rebuild(f)});
     return;
   }
-  check_conf(f, arrays, out);
+  check_conf(f, arrays, out, vital);
   check_modules(f, arrays, out);
 }
 

@@ -29,7 +29,12 @@ struct InitrdDegraded {
   std::string how;  // "mdguard, degraded=allow", "mdadm's last-resort --run"
 };
 
-void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out);
+// `vital`: the arrays holding / and /boot (by devname). An array the image
+// cannot assemble is an error when it is vital (the machine does not boot),
+// a warning otherwise (a data array comes up late, or under another name).
+// Empty: every array counts as vital.
+void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out,
+                  const std::vector<std::string>& vital = {});
 InitrdDegraded initrd_degraded(const InitrdFacts& f);
 
 }  // namespace mdguard

@@ -257,6 +257,9 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
   if (wanted("fstab")) check_fstab(mounts, devices, r.findings);
 
   auto vital = vital_placements(mounts, devices, arrays, disk_of);
+  std::vector<std::string> vital_arrays;
+  for (const Placement& p : vital)
+    if (p.array) vital_arrays.push_back(p.array->devname);
   GrubFacts grub = read_grub(live, target, separate_boot(mounts));
   if (wanted("grub")) {
     GrubContext ctx;
@@ -288,7 +291,7 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
       initrds.push_back(std::move(running));
   }
   if (wanted("initrd"))
-    for (const InitrdFacts& f : initrds) check_initrd(f, arrays, r.findings);
+    for (const InitrdFacts& f : initrds) check_initrd(f, arrays, r.findings, vital_arrays);
 
   if (!wanted("boot code") && !wanted("survive one disk")) return r;
   SurviveInput s;

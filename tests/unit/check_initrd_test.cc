@@ -112,3 +112,22 @@ TEST_CASE("the initrd's policy decides whether a degraded array starts", "[check
         "mdadm's last-resort `mdadm --run`");
   CHECK_FALSE(initrd_degraded(initrd({{"init", ""}})).starts);
 }
+
+TEST_CASE("a stale image conf is an error for / and /boot, a warning for a data array",
+          "[check-initrd]") {
+  auto f =
+      initrd({{"usr/sbin/mdadm", "x"},
+              {"etc/mdadm/mdadm.conf", "ARRAY /dev/md9 UUID=11111111:22222222:33333333:44444444\n"},
+              {mod("md-mod"), ""},
+              {mod("raid1"), ""}});
+  for (auto [vital, severity] :
+       {std::pair{std::vector<std::string>{"/dev/md0"}, Finding::Severity::error},
+        std::pair{std::vector<std::string>{"/dev/md1"}, Finding::Severity::warning},
+        std::pair{std::vector<std::string>{}, Finding::Severity::error}}) {
+    Findings out;
+    check_initrd(f, {md0()}, out, vital);
+    REQUIRE(out.items.size() == 1);
+    CHECK(out.items[0].id == "initrd-mdadm-conf-stale");
+    CHECK(out.items[0].severity == severity);
+  }
+}
