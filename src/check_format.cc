@@ -84,49 +84,37 @@ std::string check_short(const CheckReport& r) {
 }
 
 std::string check_prometheus(const CheckReport& r) {
+  auto header = [](const char* name, const char* help) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n";
+  };
+  auto sample = [](const char* name, const std::string& labels, const std::string& value) {
+    return std::string(name) + "{" + labels + "} " + value + "\n";
+  };
+  auto of = [](const ArrayFacts& a) { return "array=\"" + label(a.devname) + "\""; };
+
   std::string out = findings_prometheus(r.findings);
-  out +=
-      "# HELP mdguard_check_ok 1 when `mdguard check` found no error.\n"
-      "# TYPE mdguard_check_ok gauge\n"
-      "mdguard_check_ok " +
-      std::string(passes(r) ? "1" : "0") + "\n";
-  out +=
-      "# HELP mdguard_array_state The md array's array_state (1 for the current one).\n"
-      "# TYPE mdguard_array_state gauge\n";
+  out += header("mdguard_check_ok", "1 when `mdguard check` found no error.");
+  out += "mdguard_check_ok " + std::string(passes(r) ? "1" : "0") + "\n";
+  out += header("mdguard_array_state", "The md array's array_state (1 for the current one).");
   for (const ArrayFacts& a : r.arrays)
-    out += "mdguard_array_state{array=\"" + label(a.devname) + "\",state=\"" +
-           label(a.array_state) + "\"} 1\n";
-  out +=
-      "# HELP mdguard_array_degraded Members the md array is missing.\n"
-      "# TYPE mdguard_array_degraded gauge\n";
+    out += sample("mdguard_array_state", of(a) + ",state=\"" + label(a.array_state) + "\"", "1");
+  out += header("mdguard_array_degraded", "Members the md array is missing.");
   for (const ArrayFacts& a : r.arrays)
-    out += "mdguard_array_degraded{array=\"" + label(a.devname) + "\"} " +
-           std::to_string(a.degraded) + "\n";
-  out +=
-      "# HELP mdguard_array_sync_action The md array's sync_action (1 for the current one).\n"
-      "# TYPE mdguard_array_sync_action gauge\n";
+    out += sample("mdguard_array_degraded", of(a), std::to_string(a.degraded));
+  out += header("mdguard_array_sync_action", "The md array's sync_action (1 for the current one).");
   for (const ArrayFacts& a : r.arrays)
-    out += "mdguard_array_sync_action{array=\"" + label(a.devname) + "\",action=\"" +
-           label(a.sync_action) + "\"} 1\n";
-  out +=
-      "# HELP mdguard_array_sync_percent Progress of a running resync or recovery.\n"
-      "# TYPE mdguard_array_sync_percent gauge\n";
+    out += sample("mdguard_array_sync_action", of(a) + ",action=\"" + label(a.sync_action) + "\"",
+                  "1");
+  out += header("mdguard_array_sync_percent", "Progress of a running resync or recovery.");
   for (const ArrayFacts& a : r.arrays)
-    if (a.sync_percent)
-      out += "mdguard_array_sync_percent{array=\"" + label(a.devname) + "\"} " +
-             number(*a.sync_percent) + "\n";
-  out +=
-      "# HELP mdguard_array_mismatch_cnt Sectors found inconsistent by the last check.\n"
-      "# TYPE mdguard_array_mismatch_cnt gauge\n";
+    if (a.sync_percent) out += sample("mdguard_array_sync_percent", of(a), number(*a.sync_percent));
+  out += header("mdguard_array_mismatch_cnt", "Sectors found inconsistent by the last check.");
   for (const ArrayFacts& a : r.arrays)
-    out += "mdguard_array_mismatch_cnt{array=\"" + label(a.devname) + "\"} " +
-           std::to_string(a.mismatch_cnt) + "\n";
-  out +=
-      "# HELP mdguard_survives_disk_loss 1 when the machine boots without this disk.\n"
-      "# TYPE mdguard_survives_disk_loss gauge\n";
+    out += sample("mdguard_array_mismatch_cnt", of(a), std::to_string(a.mismatch_cnt));
+  out += header("mdguard_survives_disk_loss", "1 when the machine boots without this disk.");
   for (const SurviveRow& row : r.survive)
-    out += "mdguard_survives_disk_loss{disk=\"" + label(row.disk) + "\"} " +
-           std::string(row.problems.empty() ? "1" : "0") + "\n";
+    out += sample("mdguard_survives_disk_loss", "disk=\"" + label(row.disk) + "\"",
+                  row.problems.empty() ? "1" : "0");
   return out;
 }
 
