@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "cpio.h"
-#include "decompress.h"
-#include "initrd.h"
+#include "initrd/cpio.h"
+#include "initrd/image.h"
+#include "os/decompress.h"
 
 using namespace mdguard;
 

@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "block_device.h"
-#include "fs_probe.h"
-#include "root_spec.h"
+#include "base/block_device.h"
+#include "config/root_spec.h"
+#include "ondisk/fs_probe.h"
 
 using namespace mdguard;
 

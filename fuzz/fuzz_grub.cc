@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "diagnostic.h"
-#include "grub_cfg.h"
-#include "grub_legacy.h"
+#include "base/diagnostic.h"
+#include "grub/config.h"
+#include "grub/legacy.h"
 
 using namespace mdguard;
 

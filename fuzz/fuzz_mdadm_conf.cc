@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "diagnostic.h"
-#include "mdadm_conf.h"
-#include "policy.h"
+#include "base/diagnostic.h"
+#include "config/mdadm_conf.h"
+#include "config/policy.h"
 
 using namespace mdguard;
 

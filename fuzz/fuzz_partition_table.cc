@@ -11,9 +11,9 @@
 #include <cstring>
 #include <vector>
 
-#include "block_device.h"
-#include "bytes.h"
-#include "partition_table.h"
+#include "base/block_device.h"
+#include "base/bytes.h"
+#include "ondisk/partition_table.h"
 
 namespace {
 

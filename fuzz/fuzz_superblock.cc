@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "block_device.h"
-#include "examine.h"
-#include "probe.h"
+#include "base/block_device.h"
+#include "examine/report.h"
+#include "ondisk/probe.h"
 
 using namespace mdguard;
 

@@ -23,10 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "block_device.h"
-#include "boot_code.h"
-#include "fstab.h"
-#include "mdstat.h"
+#include "base/block_device.h"
+#include "config/fstab.h"
+#include "config/mdstat.h"
+#include "ondisk/boot_code.h"
 
 using namespace mdguard;
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "plan_facts.h"
+#include "plan/facts.h"
 
 namespace mdguard::test {
 

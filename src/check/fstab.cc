@@ -1,0 +1,145 @@
+#include "check/fstab.h"
+
+namespace mdguard {
+namespace {
+
+constexpr const char* kArea = "fstab";
+
+bool vital(const std::string& target) {
+  return target == "/" || target == "/boot" || target == "/usr";
+}
+
+std::string at(const Fstab& f, const FstabEntry& e) {
+  return f.file + ":" + std::to_string(e.line);
+}
+
+std::string md_spec(const DeviceFacts& md) {
+  if (md.fs && !md.fs->uuid.empty()) return "UUID=" + md.fs->uuid;
+  return md.devnode;
+}
+
+const DeviceFacts* array_of(const std::vector<DeviceFacts>& devices, const DeviceFacts& member) {
+  for (const DeviceFacts& d : devices)
+    if (d.md_array && member.member_of && d.array_uuid == member.member_of->array_uuid) return &d;
+  return nullptr;
+}
+
+void raw_member(const Fstab& f, const FstabEntry& e, const DeviceFacts& member,
+                const std::vector<DeviceFacts>& devices, Findings& out) {
+  const DeviceFacts* md = array_of(devices, member);
+  std::string instead = md ? md_spec(*md) : "the array's md device (or its filesystem UUID)";
+  out.add({"fstab-raw-member", Finding::Severity::error, kArea, at(f, e),
+           e.source + " (" + e.target + ") resolves to " + member.devnode +
+               ", a raw member of md array " + member.member_of->uuid_text(),
+           "Mounting a member directly writes to one half of the mirror behind the array's "
+           "back; the halves diverge and the next resync copies one over the other.",
+           "replace `" + e.source + "` with `" + instead + "` on line " + std::to_string(e.line)});
+}
+
+void unresolved(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFacts>& devices,
+                Findings& out) {
+  if (e.spec && e.spec->kind == RootSpec::Kind::uuid)
+    for (const DeviceFacts& d : devices)
+      if (d.member_of && same_hex_digits(d.member_of->uuid_text(), e.spec->value)) {
+        const DeviceFacts* md = array_of(devices, d);
+        out.add({"fstab-array-uuid", Finding::Severity::error, kArea, at(f, e),
+                 e.source + " is the md array's UUID, not the UUID of the filesystem in it",
+                 "mount looks for a filesystem with that UUID and finds none: " + e.target +
+                     " is not mounted at boot.",
+                 md ? "use `" + md_spec(*md) + "` on line " + std::to_string(e.line)
+                    : "use the filesystem's UUID (`blkid` on the md device)"});
+        return;
+      }
+  bool nofail = e.has_option("nofail") || e.has_option("noauto");
+  out.add({"fstab-unresolved",
+           vital(e.target) ? Finding::Severity::error
+           : nofail        ? Finding::Severity::info
+                           : Finding::Severity::warning,
+           kArea, at(f, e), e.source + " (" + e.target + ") matches no block device",
+           vital(e.target) ? "The boot stops waiting for " + e.source + "."
+                           : "systemd waits for it and then drops to the emergency shell"
+                             " (unless nofail).",
+           "point line " + std::to_string(e.line) + " at an existing device (`blkid` lists them)"});
+}
+
+// The how-to's half-done migration: / still on the old plain partition
+// while the array with its copy exists.
+void plain_while_raid_exists(const Fstab& f, const FstabEntry& e, const DeviceFacts& dev,
+                             const std::vector<DeviceFacts>& devices, Findings& out) {
+  if (e.target != "/" && e.target != "/boot") return;
+  for (const DeviceFacts& md : devices) {
+    if (!md.md_array || !md.fs || !dev.fs || md.fs->type != dev.fs->type) continue;
+    out.add({"fstab-not-on-raid", Finding::Severity::error, kArea, at(f, e),
+             e.target + " is mounted from " + dev.devnode + ", a plain partition, while " +
+                 md.devnode + " holds a filesystem (" + md.fs->type + ")",
+             "The migration is not finished: the next boot mounts the old disk, and the "
+             "copy on the array goes stale.",
+             "if " + md.devnode + " is the new " + e.target + ", replace `" + e.source +
+                 "` with `" + md_spec(md) + "` on line " + std::to_string(e.line)});
+    return;
+  }
+}
+
+void check_entry(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFacts>& devices,
+                 Findings& out) {
+  if (e.kind != MountSourceKind::block || !e.spec) return;
+  auto hits = resolve_spec(*e.spec, devices);
+  if (md_device_in(hits)) return;
+  if (const DeviceFacts* m = member_in(hits)) return raw_member(f, e, *m, devices, out);
+  if (hits.empty()) return unresolved(f, e, devices, out);
+  plain_while_raid_exists(f, e, *hits.front(), devices, out);
+}
+
+// fstab's / against the / mounted now: after the how-to's pivot_root the
+// running / is the array while fstab still names the old partition.
+void check_against_mounted(const Fstab& f, const Fstab& mounts,
+                           const std::vector<DeviceFacts>& devices, Findings& out) {
+  for (const FstabEntry& e : f.entries) {
+    if (!vital(e.target) || !e.spec) continue;
+    for (const FstabEntry& m : mounts.entries) {
+      if (m.target != e.target || !m.spec) continue;
+      auto want = resolve_spec(*e.spec, devices), have = resolve_spec(*m.spec, devices);
+      if (want.empty() || have.empty() || want.front() == have.front()) continue;
+      out.add({"fstab-differs-from-mounted", Finding::Severity::error, kArea, at(f, e),
+               e.target + " is mounted from " + have.front()->devnode + " now, but fstab says " +
+                   e.source + " (" + want.front()->devnode + ")",
+               "The next boot mounts what fstab says, not what runs now.",
+               "make line " + std::to_string(e.line) + " name " + have.front()->devnode});
+    }
+  }
+}
+
+void check_mtab(const MountFacts& m, Findings& out) {
+  if (!m.mtab_exists || (m.mtab_is_link && mtab_link_is_proc(m.mtab_link))) return;
+  std::string what =
+      m.mtab_is_link ? "/etc/mtab links to " + m.mtab_link : "/etc/mtab is a regular file";
+  if (m.mtab && m.proc_mounts) {
+    auto diffs = compare_mtab(*m.mtab, *m.proc_mounts);
+    if (!diffs.empty())
+      what += " that disagrees with /proc/mounts on " + std::to_string(diffs.size()) +
+              " mount(s), first " + diffs.front().target;
+  }
+  out.add({"mtab-not-proc", Finding::Severity::warning, kArea, "/etc/mtab", what,
+           "pivot_root and manual mounts do not update a file; tools that read it (df, older "
+           "mount) report the old disks (the how-to: \"fix /etc/mtab\").",
+           "`ln -sf ../proc/self/mounts /etc/mtab`"});
+}
+
+}  // namespace
+
+void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out) {
+  if (!m.fstab) {
+    out.add({"fstab-missing", Finding::Severity::error, kArea, "/etc/fstab", "there is no fstab",
+             "Nothing but the root filesystem is mounted at boot.", "restore /etc/fstab"});
+    return;
+  }
+  const Fstab& f = *m.fstab;
+  for (const Diagnostic& d : f.diagnostics)
+    out.add({d.code, Finding::Severity::error, kArea, f.file + ":" + std::to_string(d.line),
+             d.message, "mount skips lines it cannot parse.", "fix: " + d.source_line});
+  for (const FstabEntry& e : f.entries) check_entry(f, e, devices, out);
+  if (m.proc_mounts) check_against_mounted(f, *m.proc_mounts, devices, out);
+  check_mtab(m, out);
+}
+
+}  // namespace mdguard

@@ -1,0 +1,26 @@
+// fstab and mtab against the disks: what the next boot will mount.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "assemble/root_guard.h"
+#include "base/finding.h"
+#include "check/facts.h"
+#include "config/fstab.h"
+
+namespace mdguard {
+
+struct MountFacts {
+  std::optional<Fstab> fstab;        // nullopt: no /etc/fstab
+  std::optional<Fstab> proc_mounts;  // what is mounted now (live system only)
+  bool mtab_exists = false;
+  bool mtab_is_link = false;
+  std::string mtab_link;      // the link's target
+  std::optional<Fstab> mtab;  // a regular /etc/mtab's contents
+};
+
+void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out);
+
+}  // namespace mdguard

@@ -1,0 +1,326 @@
+#include "check/run.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "assemble/root_facts.h"
+#include "check/arrays.h"
+#include "check/boot.h"
+#include "check/fstab.h"
+#include "check/gather.h"
+#include "check/grub.h"
+#include "check/initrd.h"
+#include "check/mdadm_conf.h"
+#include "config/paths.h"
+#include "initrd/tree.h"
+#include "os/device_scan.h"
+
+namespace mdguard {
+namespace {
+
+std::optional<MdadmConf> read_mdadm_conf(const System& target) {
+  for (const char* p : paths::kMdadmConf)
+    if (auto text = target.read(p)) return parse_mdadm_conf(p, *text);
+  return std::nullopt;
+}
+
+std::vector<std::string> proc_partitions(const System& live) {
+  std::vector<std::string> names;
+  for (const BlockEntry& e : scan_block_devices(live)) names.push_back(e.name);
+  return names;
+}
+
+MountFacts mount_facts(const System& live, const System& target) {
+  MountFacts m;
+  if (auto t = target.read(paths::kFstab)) m.fstab = parse_fstab(paths::kFstab, *t);
+  // What is mounted now says nothing about another root's fstab: that one
+  // describes the next boot (the how-to's /newroot before the reboot).
+  if (target.root() == live.root())
+    if (auto t = live.read(paths::kProcMounts))
+      m.proc_mounts = parse_mounts(paths::kProcMounts, *t);
+  if (auto link = target.read_link(paths::kMtab)) {
+    m.mtab_exists = m.mtab_is_link = true;
+    m.mtab_link = *link;
+  } else if (auto t = target.read(paths::kMtab)) {
+    m.mtab_exists = true;
+    m.mtab = parse_mounts(paths::kMtab, *t);
+  }
+  return m;
+}
+
+// Where "/" and "/boot" live, by fstab.
+std::vector<Placement> vital_placements(const MountFacts& m,
+                                        const std::vector<DeviceFacts>& devices,
+                                        const std::vector<ArrayFacts>& arrays,
+                                        const std::map<std::string, std::string>& disk_of) {
+  std::vector<Placement> out;
+  if (!m.fstab) return out;
+  for (const char* target : {"/", "/boot"})
+    for (const FstabEntry& e : m.fstab->entries) {
+      if (e.target != target || !e.spec) continue;
+      auto hits = resolve_spec(*e.spec, devices);
+      if (hits.empty()) continue;
+      Placement p{target, std::nullopt, ""};
+      if (const DeviceFacts* md = md_device_in(hits)) {
+        for (const ArrayFacts& a : arrays)
+          if (a.devname == md->devnode) p.array = a;
+      } else {
+        auto it = disk_of.find(hits.front()->devnode);
+        p.plain_disk = it == disk_of.end() ? hits.front()->devnode : it->second;
+      }
+      out.push_back(std::move(p));
+    }
+  return out;
+}
+
+std::map<std::string, std::string> disks_of(const System& live) {
+  std::map<std::string, std::string> out;
+  for (const BlockEntry& e : scan_block_devices(live))
+    out[e.devnode()] = e.partition ? "/dev/" + e.parent : e.devnode();
+  return out;
+}
+
+// The disks that must each be able to boot: those holding /boot, or / when
+// /boot is not separate.
+std::vector<std::string> boot_disks(const std::vector<Placement>& vital,
+                                    const std::map<std::string, std::string>& disk_of) {
+  const Placement* boot = nullptr;
+  for (const Placement& p : vital)
+    if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+  std::set<std::string> disks;
+  if (boot && boot->array)
+    for (const std::string& m : boot->array->members)
+      disks.insert(disk_of.count(m) ? disk_of.at(m) : m);
+  else if (boot)
+    disks.insert(boot->plain_disk);
+  return {disks.begin(), disks.end()};
+}
+
+std::vector<DiskBoot> read_boot_code(const System& live, const std::vector<std::string>& disks) {
+  std::vector<DiskBoot> out;
+  for (const std::string& d : disks) {
+    DiskBoot b{d, std::nullopt, ""};
+    auto dev = live.open_device(d);
+    if (!dev) {
+      b.error = dev.error().message;
+    } else if (auto code = detect_boot_code(**dev)) {
+      b.code = *code;
+    } else {
+      b.error = code.error().message;
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+InitrdFacts initrd_facts(const System& target, std::string path, std::string kernel,
+                         std::string why) {
+  InitrdFacts f;
+  f.path = std::move(path);
+  f.kernel = std::move(kernel);
+  f.why = std::move(why);
+  f.kernel_config = target.read(paths::kernel_config(f.kernel)).value_or("");
+  if (auto listing = read_initrd_file(target.path(f.path)))
+    f.listing = std::move(*listing);
+  else
+    f.error = listing.error().message;
+  return f;
+}
+
+InitrdFacts running_initrd(const System& live, const System& target) {
+  std::string kernel = live.read_line(paths::kOsRelease).value_or("");
+  auto names = paths::initrd_images(kernel);
+  // dracut's name on Fedora and RHEL when Debian's is absent.
+  std::string path = !target.exists(names[0]) && target.exists(names[1]) ? names[1] : names[0];
+  return initrd_facts(target, path, kernel, "the running kernel " + kernel);
+}
+
+// --initrd: an image file, or a tree being packed.
+InitrdFacts given_initrd(const System& target, const CheckOptions& o) {
+  InitrdFacts f;
+  f.path = o.initrd;
+  f.why = "the image being built";
+  auto listing = read_initrd_tree(o.initrd);
+  if (!listing) listing = read_initrd_file(o.initrd);
+  if (listing) {
+    f.listing = std::move(*listing);
+    f.kernel = o.kernel;
+    if (f.kernel.empty() && !f.listing->kernel_versions().empty())
+      f.kernel = f.listing->kernel_versions().front();
+  } else {
+    f.error = listing.error().message;
+  }
+  f.kernel_config = target.read(paths::kernel_config(f.kernel)).value_or("");
+  return f;
+}
+
+bool separate_boot(const MountFacts& m) {
+  if (!m.fstab) return false;
+  for (const FstabEntry& e : m.fstab->entries)
+    if (e.target == "/boot") return true;
+  return false;
+}
+
+GrubFacts read_grub_facts(const System& live, const System& target, bool separate) {
+  GrubFacts g;
+  for (const char* p : paths::kGrub2Config) {
+    auto text = target.read(p);
+    if (!text) continue;
+    g.config = p;
+    GrubCfgOptions o;
+    if (auto env = target.read(std::string(p).substr(0, std::string(p).rfind('/')) + "/grubenv"))
+      o.grubenv = parse_grubenv("grubenv", *env).vars;
+    o.variables["grub_platform"] = live.exists(paths::kEfiMarker) ? "efi" : "pc";
+    o.read = [&target, separate](const std::string& path) {
+      return target.read(boot_path_in_tree(path, separate));
+    };
+    for (const std::string& name : target.list(paths::kBlsEntries))
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".conf") == 0) {
+        std::string entry = std::string(paths::kBlsEntries) + "/" + name;
+        if (auto bls = target.read(entry)) o.bls_entries.push_back(parse_bls_entry(entry, *bls));
+      }
+    GrubConfig cfg = parse_grub_cfg(p, *text, o);
+    g.diagnostics = cfg.diagnostics;
+    g.entries = cfg.entries.size();
+    g.entry = grub2_default(cfg, resolve_default(cfg), separate);
+    break;
+  }
+  if (g.config.empty())
+    for (const char* p : paths::kGrubLegacyConfig) {
+      auto text = target.read(p);
+      if (!text) continue;
+      g.config = p;
+      LegacyMenu menu = parse_menu_lst(p, *text);
+      g.diagnostics = menu.diagnostics;
+      g.entries = menu.entries.size();
+      auto saved = target.read(paths::kGrubLegacyDefault).value_or("");
+      g.entry = legacy_default(menu, resolve_legacy_default(menu, saved), separate);
+      break;
+    }
+  if (g.entry) {
+    if (g.entry->kernel) g.entry->kernel->exists = target.exists(g.entry->kernel->path);
+    for (BootFile& f : g.entry->initrds) f.exists = target.exists(f.path);
+  }
+  return g;
+}
+
+// The device fstab mounts on "/", resolved; empty when unknown.
+std::string fstab_root(const MountFacts& m, const std::vector<DeviceFacts>& devices) {
+  if (!m.fstab) return {};
+  for (const FstabEntry& e : m.fstab->entries) {
+    if (e.target != "/" || !e.spec) continue;
+    auto hits = resolve_spec(*e.spec, devices);
+    if (const DeviceFacts* md = md_device_in(hits)) return md->devnode;
+    if (!hits.empty()) return hits.front()->devnode;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string CheckReport::verdict() const {
+  size_t errors = findings.count(Finding::Severity::error);
+  size_t warnings = findings.count(Finding::Severity::warning);
+  bool all_survive = std::all_of(survive.begin(), survive.end(),
+                                 [](const SurviveRow& r) { return r.problems.empty(); });
+  std::string counts =
+      std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s)";
+  if (errors) return "VERDICT: this machine will not boot safely: " + counts + ".";
+  if (arrays.empty()) return "VERDICT: no md arrays here, nothing to guard: " + counts + ".";
+  if (!all_survive) return "VERDICT: boots, but not from either disk alone: " + counts + ".";
+  return "VERDICT: will boot, from either disk: " + counts + ".";
+}
+
+const std::vector<std::string>& check_areas() {
+  static const std::vector<std::string> areas = {"arrays", "mdadm.conf", "fstab",           "grub",
+                                                 "initrd", "boot code",  "survive one disk"};
+  return areas;
+}
+
+CheckReport run_check(const System& live, const System& target, const CheckOptions& options) {
+  CheckReport r;
+  auto wanted = [&](const std::string& area) {
+    return options.only.empty() ||
+           std::find(options.only.begin(), options.only.end(), area) != options.only.end();
+  };
+  for (const std::string& a : check_areas())
+    if (wanted(a)) r.areas.push_back(a);
+
+  auto arrays = gather_arrays(live);
+  r.arrays = arrays;
+  auto devices = gather_device_facts(live);
+  auto disk_of = disks_of(live);
+  MountFacts mounts = mount_facts(live, target);
+  std::string homehost = target.read_line(paths::kHostname).value_or("");
+
+  if (wanted("arrays")) check_arrays(arrays, r.findings);
+  if (wanted("mdadm.conf"))
+    check_mdadm_conf(read_mdadm_conf(target), arrays, proc_partitions(live), homehost, r.findings);
+  if (wanted("fstab")) check_fstab(mounts, devices, r.findings);
+
+  auto vital = vital_placements(mounts, devices, arrays, disk_of);
+  std::vector<std::string> vital_arrays;
+  for (const Placement& p : vital)
+    if (p.array) vital_arrays.push_back(p.array->devname);
+  GrubFacts grub = read_grub_facts(live, target, separate_boot(mounts));
+  if (wanted("grub")) {
+    GrubContext ctx;
+    ctx.devices = devices;
+    ctx.arrays = arrays;
+    ctx.fstab_root = fstab_root(mounts, devices);
+    ctx.bios = !live.exists(paths::kEfiMarker);
+    const Placement* boot = nullptr;
+    for (const Placement& p : vital)
+      if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+    if (boot && boot->array) ctx.boot_array = boot->array;
+    check_grub(grub, ctx, r.findings);
+  }
+
+  // The initrd that will boot: GRUB's default entry's (the last one it
+  // loads; earlier ones are microcode), and the running kernel's when
+  // that is another file.
+  std::vector<InitrdFacts> initrds;
+  if (!options.initrd.empty()) {
+    initrds.push_back(given_initrd(target, options));
+  } else {
+    if (grub.entry && !grub.entry->initrds.empty() && grub.entry->initrds.back().exists)
+      initrds.push_back(initrd_facts(target, grub.entry->initrds.back().path,
+                                     grub.entry->kernel_version, "GRUB's default entry"));
+    // The running kernel's too, when it is another file; when it has none
+    // (booted over the network, a kernel of a rescue system) GRUB's decides.
+    InitrdFacts running = running_initrd(live, target);
+    if (initrds.empty() || (running.path != initrds.front().path && running.listing))
+      initrds.push_back(std::move(running));
+  }
+  if (wanted("initrd"))
+    for (const InitrdFacts& f : initrds) check_initrd(f, arrays, r.findings, vital_arrays);
+
+  if (!wanted("boot code") && !wanted("survive one disk")) return r;
+  SurviveInput s;
+  InitrdDegraded degraded = initrd_degraded(initrds.front());
+  s.initrd_starts_degraded = degraded.starts;
+  s.initrd_policy = degraded.how;
+  s.mode = live.exists(paths::kEfiMarker) ? BootMode::uefi : BootMode::bios;
+  s.vital = vital;
+  s.disk_of = disk_of;
+  auto disks = boot_disks(s.vital, disk_of);
+  s.boot_code = read_boot_code(live, disks);
+  if (wanted("boot code")) check_boot_code(s.mode, s.boot_code, r.findings);
+  std::set<std::string> candidates(disks.begin(), disks.end());
+  for (const Placement& p : s.vital) {
+    if (p.array)
+      for (const std::string& m : p.array->members)
+        candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);
+    else
+      candidates.insert(p.plain_disk);
+  }
+  s.disks = {candidates.begin(), candidates.end()};
+  if (wanted("survive one disk")) {
+    r.survive = survive_one_disk(s);
+    survive_findings(r.survive, r.findings);
+  }
+  return r;
+}
+
+}  // namespace mdguard

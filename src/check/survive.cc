@@ -1,0 +1,98 @@
+#include "check/survive.h"
+
+#include <algorithm>
+
+#include "ondisk/raid_level.h"
+
+namespace mdguard {
+namespace {
+
+std::string disk_of(const SurviveInput& in, const std::string& dev) {
+  auto it = in.disk_of.find(dev);
+  return it == in.disk_of.end() ? dev : it->second;
+}
+
+// Does `p` keep enough members with `lost` gone?
+bool keeps(const SurviveInput& in, const Placement& p, const std::string& lost, std::string& how) {
+  if (!p.array) {
+    how = p.target + " is a plain partition on " + p.plain_disk;
+    return p.plain_disk != lost;
+  }
+  const ArrayFacts& a = *p.array;
+  std::vector<bool> avail(a.raid_disks, false);
+  std::string left;
+  for (size_t i = 0; i < a.members.size(); ++i) {
+    if (disk_of(in, a.members[i]) == lost) continue;
+    int slot = i < a.member_slots.size() ? a.member_slots[i] : -1;
+    if (slot >= 0 && static_cast<uint32_t>(slot) < a.raid_disks)
+      avail[static_cast<size_t>(slot)] = true;
+    if (slot >= 0) left += (left.empty() ? "" : ", ") + a.members[i];
+  }
+  bool ok = enough(a.level, a.raid_disks, a.layout, a.clean, avail);
+  how = p.target + " on " + a.devname + (ok ? " keeps " + left : " loses too many members");
+  return ok;
+}
+
+bool code_elsewhere(const SurviveInput& in, const std::string& lost, std::string& how) {
+  for (const DiskBoot& d : in.boot_code) {
+    std::string why;
+    if (d.disk != lost && disk_boots(in.mode, d, why)) {
+      how = "boots from " + d.disk;
+      return true;
+    }
+  }
+  how = "no remaining disk carries " + std::string(to_string(in.mode)) + " boot code";
+  return false;
+}
+
+}  // namespace
+
+std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
+  std::vector<SurviveRow> rows;
+  for (const std::string& lost : in.disks) {
+    SurviveRow row;
+    row.disk = lost;
+    std::string parts;
+    for (const Placement& p : in.vital) {
+      std::string how;
+      if (!keeps(in, p, lost, how)) row.problems.push_back(how);
+      parts += (parts.empty() ? "" : "; ") + how;
+    }
+    std::string how;
+    if (!code_elsewhere(in, lost, how)) row.problems.push_back(how);
+    parts += "; " + how;
+    bool degraded = false;
+    for (const Placement& p : in.vital)
+      degraded = degraded ||
+                 (p.array && std::any_of(p.array->members.begin(), p.array->members.end(),
+                                         [&](const auto& m) { return disk_of(in, m) == lost; }));
+    if (degraded && !in.initrd_starts_degraded)
+      row.problems.push_back("the initrd does not start a degraded array (" + in.initrd_policy +
+                             ")");
+    row.summary = parts;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string format_survive_table(const std::vector<SurviveRow>& rows) {
+  std::string out = "if one disk dies:\n";
+  for (const SurviveRow& r : rows)
+    out += "  without " + r.disk + ": " + (r.problems.empty() ? "boots" : "DOES NOT BOOT") + " (" +
+           r.summary + ")\n";
+  return out;
+}
+
+void survive_findings(const std::vector<SurviveRow>& rows, Findings& out) {
+  for (const SurviveRow& r : rows) {
+    if (r.problems.empty()) continue;
+    std::string what;
+    for (const std::string& p : r.problems) what += (what.empty() ? "" : "; ") + p;
+    out.add({"survive-disk-loss", Finding::Severity::error, "survive one disk", r.disk,
+             "if " + r.disk + " dies, the machine does not boot: " + what,
+             "A mirror is there to survive a dead disk; this one would not.",
+             "fix the findings above for the other disks (members, boot code, policy)"});
+  }
+}
+
+}  // namespace mdguard

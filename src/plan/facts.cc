@@ -1,0 +1,38 @@
+#include "plan/facts.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mdguard {
+
+bool PlanFacts::has(std::string_view tool) const {
+  return std::find(tools.begin(), tools.end(), tool) != tools.end();
+}
+
+const std::vector<PlanTool>& plan_tools() {
+  // Both halves of a merged /usr are listed: a tree need not have the links.
+  static const std::vector<PlanTool> tools = {
+      {"mdadm", {"/sbin/mdadm", "/usr/sbin/mdadm"}},
+      {"mkinitramfs", {"/usr/sbin/mkinitramfs", "/sbin/mkinitramfs"}},
+      {"dracut", {"/usr/bin/dracut", "/bin/dracut", "/usr/sbin/dracut"}},
+      {"mdguard-hook-initramfs-tools", {"/usr/share/initramfs-tools/hooks/mdguard"}},
+      {"mdguard-hook-dracut", {"/usr/lib/dracut/modules.d/90mdguard/module-setup.sh"}},
+      {"sfdisk", {"/sbin/sfdisk", "/usr/sbin/sfdisk"}},
+      {"sgdisk", {"/sbin/sgdisk", "/usr/sbin/sgdisk", "/usr/bin/sgdisk"}},
+      {"rsync", {"/usr/bin/rsync", "/bin/rsync"}},
+      {"grub-install", {"/usr/sbin/grub-install", "/sbin/grub-install"}},
+      {"grub2-install", {"/usr/sbin/grub2-install", "/sbin/grub2-install"}},
+      {"update-grub", {"/usr/sbin/update-grub", "/sbin/update-grub"}},
+      {"grub-legacy", {"/usr/sbin/grub", "/sbin/grub"}},
+      {"efibootmgr", {"/usr/bin/efibootmgr", "/bin/efibootmgr", "/usr/sbin/efibootmgr"}},
+  };
+  return tools;
+}
+
+std::string partition_node(std::string_view disk_devnode, unsigned number) {
+  std::string out(disk_devnode);
+  if (!out.empty() && std::isdigit(static_cast<unsigned char>(out.back()))) out += 'p';
+  return out + std::to_string(number);
+}
+
+}  // namespace mdguard

@@ -1,0 +1,121 @@
+// Scanning a system through the System seam: a sysfs tree and device images
+// laid out under a temporary root, as the kernel would show them.
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "assemble/inventory.h"
+#include "base/block_device.h"
+#include "fixtures.h"
+#include "ondisk/partition_table.h"
+
+using namespace mdguard;
+using namespace mdguard::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FakeSystem {
+  fs::path root = fs::temp_directory_path() / ("mdguard-sys-" + std::to_string(getpid()));
+  FakeSystem() {
+    fs::remove_all(root);
+    fs::create_directories(root / "sys/class/block");
+    fs::create_directories(root / "dev");
+  }
+  ~FakeSystem() { fs::remove_all(root); }
+  void write(const fs::path& rel, const std::string& text) {
+    fs::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel) << text;
+  }
+  // A disk NAME whose /dev node is a copy of a fixture image.
+  void disk(const std::string& name, const std::string& fixture, int minor,
+            const std::vector<std::string>& holders = {}) {
+    fs::path dev = root / "sys/devices/virtual/block" / name;
+    fs::create_directories(dev / "holders");
+    for (const auto& h : holders) fs::create_directory(dev / "holders" / h);
+    write(dev.lexically_relative(root) / "dev", "254:" + std::to_string(minor) + "\n");
+    auto bytes = fixture_bytes(fixture);
+    write(dev.lexically_relative(root) / "size", std::to_string(bytes.size() / 512) + "\n");
+    fs::create_symlink("../../devices/virtual/block/" + name, root / "sys/class/block" / name);
+    std::ofstream(root / "dev" / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+  }
+  // Partition NUMBER of disk DISK, as the kernel lists it under the disk.
+  void part(const std::string& disk, int number, const Partition& p, int minor) {
+    std::string name = disk + std::to_string(number);
+    fs::path dev = root / "sys/devices/virtual/block" / disk / name;
+    fs::create_directories(dev / "holders");
+    std::string rel = dev.lexically_relative(root).string();
+    write(rel + "/dev", "254:" + std::to_string(minor) + "\n");
+    write(rel + "/size", std::to_string(p.size / 512) + "\n");
+    write(rel + "/partition", std::to_string(number) + "\n");
+    write(rel + "/start", std::to_string(p.start / 512) + "\n");
+    fs::create_symlink("../../devices/virtual/block/" + disk + "/" + name,
+                       root / "sys/class/block" / name);
+    auto whole = read_file(root / "dev" / disk);
+    std::ofstream(root / "dev" / name, std::ios::binary)
+        .write(whole.data() + p.start, static_cast<std::streamsize>(p.size));
+  }
+  static std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  void md(const std::string& name, int minor, const std::string& state) {
+    fs::path dev = root / "sys/devices/virtual/block" / name;
+    fs::create_directories(dev / "holders");
+    write(dev.lexically_relative(root) / "dev", "9:" + std::to_string(minor) + "\n");
+    write(dev.lexically_relative(root) / "size", "0\n");
+    write(dev.lexically_relative(root) / "md/array_state", state + "\n");
+    fs::create_symlink("../../devices/virtual/block/" + name, root / "sys/class/block" / name);
+    fs::create_directories(root / "sys/block");
+    fs::create_symlink("../devices/virtual/block/" + name, root / "sys/block" / name);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("inventory: members found, running arrays and their members set aside", "[inventory]") {
+  FakeSystem s;
+  s.disk("vda", "raid1-1.2-a.img", 0);
+  s.disk("vdb", "raid1-1.2-b.img", 16);
+  s.disk("vdc", "stale-1.2-a.img", 32, {"md5"});
+  s.disk("vdd", "bitmap-1.2-a.img", 48, {"md127"});
+  s.md("md5", 5, "clean");
+  s.md("md127", 127, "inactive");
+  s.write("sys/class/block/ram0/dev", "1:0\n");  // never a member: skipped without a look
+
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  // vdc stays a candidate, so that its array's plan can say "already running".
+  REQUIRE(inv.candidates.size() == 3);
+  CHECK(inv.candidates[0].path == "/dev/vda");
+  CHECK(inv.candidates[0].major == 254);
+  CHECK(inv.candidates[1].path == "/dev/vdb");
+  CHECK(inv.candidates[1].minor == 16);
+  CHECK(inv.candidates[2].path == "/dev/vdc");
+  REQUIRE(inv.running.size() == 1);  // vdc's array runs as md5
+  CHECK(inv.busy.size() == 1);       // vdd is held by an inactive md127
+  auto minors = inv.minors_in_use;
+  std::sort(minors.begin(), minors.end());
+  CHECK(minors == std::vector<unsigned>{5, 127});
+}
+
+TEST_CASE("a last partition's 0.90 superblock seen from the whole disk is not a member",
+          "[inventory]") {
+  FakeSystem s;
+  s.disk("vdb", "mbr-b.img", 16);
+  auto disk = memory_device("mbr-b", fixture_bytes("mbr-b.img"));
+  auto table = read_partition_table(*disk);
+  REQUIRE(table);
+  for (const Partition& p : table->partitions)
+    if (!p.extended) s.part("vdb", static_cast<int>(p.number), p, 16 + static_cast<int>(p.number));
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  std::vector<std::string> paths;
+  for (const auto& c : inv.candidates) paths.push_back(c.path);
+  CHECK(std::find(paths.begin(), paths.end(), "/dev/vdb6") != paths.end());
+  CHECK(std::find(paths.begin(), paths.end(), "/dev/vdb") == paths.end());
+  CHECK(inv.echoes == std::vector<std::string>{"/dev/vdb"});
+}

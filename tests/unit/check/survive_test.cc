@@ -1,0 +1,74 @@
+// Losing each disk in turn, on boot code grub-install really wrote.
+#include <catch2/catch.hpp>
+
+#include "base/block_device.h"
+#include "check/survive.h"
+#include "fixtures.h"
+
+using namespace mdguard;
+using namespace mdguard::testing;
+
+namespace {
+
+DiskBoot disk(const std::string& name, const std::string& fixture) {
+  auto dev = memory_device(name, fixture_bytes_in("bootcode", fixture));
+  auto code = detect_boot_code(*dev);
+  REQUIRE(code);
+  return DiskBoot{name, *code, ""};
+}
+
+ArrayFacts mirror(const std::string& devname, const std::string& a, const std::string& b) {
+  ArrayFacts m;
+  m.devname = devname;
+  m.level = 1;
+  m.raid_disks = 2;
+  m.members = {a, b};
+  m.member_slots = {0, 1};
+  return m;
+}
+
+SurviveInput two_disks(const std::string& second_disk_fixture) {
+  SurviveInput in;
+  in.disks = {"/dev/sda", "/dev/sdb"};
+  in.vital = {Placement{"/", mirror("/dev/md0", "/dev/sda1", "/dev/sdb1"), ""}};
+  in.disk_of = {{"/dev/sda1", "/dev/sda"}, {"/dev/sdb1", "/dev/sdb"}};
+  in.boot_code = {disk("/dev/sda", "grub-mbr.img"), disk("/dev/sdb", second_disk_fixture)};
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("a proper mirror with GRUB on both disks survives either", "[survive]") {
+  auto rows = survive_one_disk(two_disks("grub-gpt.img"));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].problems.empty());
+  CHECK(rows[1].problems.empty());
+  CHECK(format_survive_table(rows).find("without /dev/sda: boots") != std::string::npos);
+}
+
+TEST_CASE("GRUB on one disk only: losing that disk stops the machine", "[survive]") {
+  auto rows = survive_one_disk(two_disks("grub-gpt-bare.img"));
+  CHECK(rows[0].problems.size() == 1);  // sda gone: sdb has no boot code
+  CHECK(rows[1].problems.empty());
+  Findings f;
+  survive_findings(rows, f);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].subject == "/dev/sda");
+}
+
+TEST_CASE("the how-to's half migration: / on a plain partition", "[survive]") {
+  auto in = two_disks("grub-gpt.img");
+  in.vital = {Placement{"/", std::nullopt, "/dev/sda"}};
+  auto rows = survive_one_disk(in);
+  CHECK_FALSE(rows[0].problems.empty());
+  CHECK(rows[1].problems.empty());
+}
+
+TEST_CASE("a policy that refuses degraded starts makes every loss fatal", "[survive]") {
+  auto in = two_disks("grub-gpt.img");
+  in.initrd_starts_degraded = false;
+  in.initrd_policy = "mdguard, degraded=deny";
+  auto rows = survive_one_disk(in);
+  CHECK(rows[0].problems.size() == 1);
+  CHECK(rows[1].problems.size() == 1);
+}
