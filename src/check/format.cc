@@ -30,7 +30,7 @@ std::string number(double v) {
 }
 
 bool passes(const CheckReport& r) {
-  return r.findings.count(Finding::Severity::error) == 0;
+  return r.ok();
 }
 
 }  // namespace
@@ -38,10 +38,15 @@ bool passes(const CheckReport& r) {
 std::string check_human(const CheckReport& r) {
   std::string out;
   // Name the areas that passed, so a clean run shows what it looked at.
+  // and those it did not, with why: only what was looked at is "ok".
   for (const std::string& area : r.areas) {
     bool any = false;
     for (const Finding& f : r.findings.items) any = any || f.area == area;
-    if (!any) out += area + ": ok\n";
+    if (auto why = r.not_checked.find(area); why != r.not_checked.end())
+      out += area + ": not checked (" + why->second + ")\n";
+    else if (!any)
+      out +=
+          area + ": ok" + (r.looked_at.count(area) ? " (" + r.looked_at.at(area) + ")" : "") + "\n";
   }
   if (!out.empty()) out += "\n";
   out += format_findings(r.findings, r.areas, "");
@@ -57,18 +62,22 @@ std::string check_json(const CheckReport& r) {
     for (const std::string& p : row.problems) problems.push(p);
     survive.push(Json::object()
                      .set("disk", row.disk)
-                     .set("boots", row.problems.empty())
+                     .set("boots", row.boots())
                      .set("summary", row.summary)
                      .set("problems", std::move(problems)));
   }
   Json areas = Json::array();
   for (const std::string& a : r.areas) areas.push(a);
+  Json not_checked = Json::object();
+  for (const auto& [area, why] : r.not_checked) not_checked.set(area, why);
+  for (const std::string& a : r.skipped) not_checked.set(a, "not asked for (--only)");
   return Json::object()
              .set("ok", passes(r))
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
              .set("warnings", static_cast<uint64_t>(r.findings.count(Finding::Severity::warning)))
              .set("verdict", r.verdict())
              .set("areas", std::move(areas))
+             .set("not_checked", std::move(not_checked))
              .set("findings", findings_json(r.findings))
              .set("survive_one_disk", std::move(survive))
              .dump() +
@@ -114,7 +123,7 @@ std::string check_prometheus(const CheckReport& r) {
   out += header("mdguard_survives_disk_loss", "1 when the machine boots without this disk.");
   for (const SurviveRow& row : r.survive)
     out += sample("mdguard_survives_disk_loss", "disk=\"" + label(row.disk) + "\"",
-                  row.problems.empty() ? "1" : "0");
+                  row.boots() ? "1" : "0");
   return out;
 }
 
