@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "grub/kernel_args.h"
+
 namespace mdguard {
 namespace {
 

@@ -13,6 +13,7 @@
 #include "base/finding.h"
 #include "check/facts.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
 #include "grub/legacy.h"
 
 namespace mdguard {
