@@ -9,7 +9,12 @@
 #include <string_view>
 
 #include "base/diagnostic.h"
+#include "grub/bls.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
+#include "grub/default_grub.h"
+#include "grub/grubenv.h"
+#include "grub/kernel_args.h"
 #include "grub/legacy.h"
 
 using namespace mdguard;

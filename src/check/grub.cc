@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/paths.h"
+#include "grub/kernel_args.h"
 
 namespace mdguard {
 namespace {

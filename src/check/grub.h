@@ -14,6 +14,7 @@
 #include "check/facts.h"
 #include "check/rebuild.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
 #include "grub/legacy.h"
 
 namespace mdguard {

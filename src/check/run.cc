@@ -14,6 +14,10 @@
 #include "check/initrd.h"
 #include "check/mdadm_conf.h"
 #include "config/paths.h"
+#include "grub/bls.h"
+#include "grub/config.h"
+#include "grub/default_entry.h"
+#include "grub/grubenv.h"
 #include "initrd/tree.h"
 #include "os/device_scan.h"
 
