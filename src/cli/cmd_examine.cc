@@ -83,10 +83,7 @@ int cmd_examine(const std::vector<std::string>& args) {
   pos.add("path", -1);
   po::variables_map vm;
   if (auto done = parse_command_line("examine", kUsage, args, opts, hidden, pos, vm)) return *done;
-  if (vm.count("export") && vm.count("json")) {
-    std::fprintf(stderr, "mdguard examine: --export and --json exclude each other\n");
-    return kExitUsage;
-  }
+  if (auto bad = at_most_one("examine", vm, {"export", "json"})) return *bad;
   if (!vm.count("path")) {
     std::fprintf(stderr, "mdguard examine: no PATH given\nRun `mdguard examine --help`.\n");
     return kExitUsage;
