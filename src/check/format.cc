@@ -63,7 +63,7 @@ std::string check_json(const CheckReport& r) {
   }
   Json areas = Json::array();
   for (const std::string& a : r.areas) areas.push(a);
-  return Json::object()
+  return json_document()
              .set("ok", passes(r))
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
              .set("warnings", static_cast<uint64_t>(r.findings.count(Finding::Severity::warning)))

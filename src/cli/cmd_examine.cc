@@ -46,10 +46,7 @@ bool any_found(const PathReports& reports) {
 
 void print(const std::vector<PathReports>& all, bool as_export, bool as_json) {
   if (as_json) {
-    Json out = Json::array();
-    for (const auto& reports : all)
-      for (const auto& r : reports) out.push(to_json(r));
-    std::fputs((out.dump() + "\n").c_str(), stdout);
+    std::fputs((examine_json(all).dump() + "\n").c_str(), stdout);
     return;
   }
   bool first = true;
