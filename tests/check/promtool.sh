@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `mdguard check --format prometheus` on every fixture system, judged by the
 # real `promtool check metrics` (from Debian's prometheus package, unpacked
 # into .deps/promtool/ by scripts/setup.sh; one on PATH is used first): the
