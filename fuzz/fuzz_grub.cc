@@ -13,7 +13,12 @@
 #include "base/diagnostic.h"
 #include "check/grub.h"
 #include "check_outputs.h"
+#include "grub/bls.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
+#include "grub/default_grub.h"
+#include "grub/grubenv.h"
+#include "grub/kernel_args.h"
 #include "grub/legacy.h"
 
 using namespace mdguard;

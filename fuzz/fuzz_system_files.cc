@@ -132,8 +132,12 @@ CheckReport judge(const Mdstat& m, const MountFacts& mounts, std::string_view t)
     for (const MdstatMember& mm : a.members) {
       f.members.push_back("/dev/" + mm.name);
       f.member_slots.push_back(mm.spare ? -1 : mm.number);
-      r.survive.push_back({"/dev/" + mm.name, {}, a.name});
-      if (mm.faulty) r.survive.back().problems.push_back(mm.name + " (" + word + ")");
+      SurviveRow row;
+      row.disk = "/dev/" + mm.name;
+      row.summary = a.name;
+      if (mm.faulty) row.problems.push_back(mm.name + " (" + word + ")");
+      if (mm.spare) row.blocked_by.push_back(word);
+      r.survive.push_back(std::move(row));
     }
     r.arrays.push_back(std::move(f));
   }

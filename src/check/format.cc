@@ -48,7 +48,7 @@ bool redundant(int32_t level) {
 }
 
 bool passes(const CheckReport& r) {
-  return r.findings.count(Finding::Severity::error) == 0;
+  return r.ok();
 }
 
 }  // namespace
@@ -56,10 +56,15 @@ bool passes(const CheckReport& r) {
 std::string check_human(const CheckReport& r) {
   std::string out;
   // Name the areas that passed, so a clean run shows what it looked at.
+  // and those it did not, with why: only what was looked at is "ok".
   for (const std::string& area : r.areas) {
     bool any = false;
     for (const Finding& f : r.findings.items) any = any || f.area == area;
-    if (!any) out += area + ": ok\n";
+    if (auto why = r.not_checked.find(area); why != r.not_checked.end())
+      out += area + ": not checked (" + why->second + ")\n";
+    else if (!any)
+      out +=
+          area + ": ok" + (r.looked_at.count(area) ? " (" + r.looked_at.at(area) + ")" : "") + "\n";
   }
   if (!out.empty()) out += "\n";
   out += format_findings(r.findings, r.areas, "");
@@ -75,18 +80,22 @@ std::string check_json(const CheckReport& r) {
     for (const std::string& p : row.problems) problems.push(p);
     survive.push(Json::object()
                      .set("disk", row.disk)
-                     .set("boots", row.problems.empty())
+                     .set("boots", row.boots())
                      .set("summary", row.summary)
                      .set("problems", std::move(problems)));
   }
   Json areas = Json::array();
   for (const std::string& a : r.areas) areas.push(a);
+  Json not_checked = Json::object();
+  for (const auto& [area, why] : r.not_checked) not_checked.set(area, why);
+  for (const std::string& a : r.skipped) not_checked.set(a, "not asked for (--only)");
   return json_document()
              .set("ok", passes(r))
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
              .set("warnings", static_cast<uint64_t>(r.findings.count(Finding::Severity::warning)))
              .set("verdict", r.verdict())
              .set("areas", std::move(areas))
+             .set("not_checked", std::move(not_checked))
              .set("findings", findings_json(r.findings))
              .set("survive_one_disk", std::move(survive))
              .dump() +
@@ -116,8 +125,8 @@ std::string check_prometheus(const CheckReport& r) {
   };
 
   family("mdguard_check_ok",
-         "1 when the last mdguard check found no error in the areas it checked, 0 when it "
-         "found one (see mdguard_check_findings).",
+         "1 when the last mdguard check passed, as its exit status says (no error; with --strict "
+         "no warning either) in the areas it checked, 0 when not (see mdguard_check_findings).",
          {{"", passes(r) ? "1" : "0"}});
 
   // Counted per id and severity: an id can come up once per array or file,
@@ -135,7 +144,7 @@ std::string check_prometheus(const CheckReport& r) {
   Samples survives;
   for (const SurviveRow& row : r.survive) {
     std::string& v = survives[device_label(row.disk)];
-    v = (v.empty() || v == "1") && row.problems.empty() ? "1" : "0";  // any "no" wins
+    v = (v.empty() || v == "1") && row.boots() ? "1" : "0";  // any "no" wins
   }
   family("mdguard_check_survives_disk_loss",
          "1 when the last mdguard check found that the machine boots with this disk gone, 0 when "

@@ -107,14 +107,13 @@ int cmd_check(const std::vector<std::string>& args) {
     }
 
   CheckReport report = run_check(System(sysroot), System(root), options);
+  report.strict = vm.count("strict") > 0;
   std::string out = format == "json"         ? check_json(report)
                     : format == "short"      ? check_short(report)
                     : format == "prometheus" ? check_prometheus(report)
                                              : check_human(report);
   std::fputs(out.c_str(), stdout);
-  bool fail = report.findings.count(Finding::Severity::error) > 0 ||
-              (vm.count("strict") && report.findings.count(Finding::Severity::warning) > 0);
-  return fail ? kExitFinding : kExitOk;
+  return report.ok() ? kExitOk : kExitFinding;
 }
 
 }  // namespace mdguard

@@ -3,6 +3,8 @@
 // (docs/json.md), both valid for every input.
 #include <catch2/catch.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "check/format.h"
 #include "support/exposition_validate.h"
@@ -28,6 +30,16 @@ ArrayFacts array(const std::string& devname, int32_t level, uint64_t mismatches)
   return a;
 }
 
+SurviveRow row(const std::string& disk, std::vector<std::string> problems,
+               std::vector<std::string> blocked_by = {}) {
+  SurviveRow r;
+  r.disk = disk;
+  r.problems = std::move(problems);
+  r.blocked_by = std::move(blocked_by);
+  r.summary = "summary";
+  return r;
+}
+
 // A rebuild on md0 with two findings of one id, a clean raid0 (no
 // mismatch_cnt to speak of), an inactive mirror, and one disk that would not
 // boot alone.
@@ -45,8 +57,8 @@ CheckReport rebuilding() {
   r.findings.add(finding("array-degraded", Finding::Severity::error, "/dev/md0"));
   r.findings.add(finding("array-degraded", Finding::Severity::error, "/dev/md3"));
   r.findings.add(finding("array-mismatches", Finding::Severity::warning, "/dev/md1"));
-  r.survive = {SurviveRow{"/dev/sda", {}, "md0 keeps sda1"},
-               SurviveRow{"/dev/sdb", {"/ has no member left"}, "md0 loses its last copy"}};
+  r.survive = {row("/dev/sda", {}), row("/dev/sdb", {"/ has no member left"}),
+               row("/dev/sdc", {}, {"grub-root-raw-member"})};
   return r;
 }
 
@@ -55,8 +67,9 @@ CheckReport rebuilding() {
 TEST_CASE("check --format prometheus: mdguard's verdicts with node_exporter's labels") {
   std::string text = check_prometheus(rebuilding());
   CHECK(text ==
-        "# HELP mdguard_check_ok 1 when the last mdguard check found no error in the areas it "
-        "checked, 0 when it found one (see mdguard_check_findings).\n"
+        "# HELP mdguard_check_ok 1 when the last mdguard check passed, as its exit status says "
+        "(no error; with --strict no warning either) in the areas it checked, 0 when not (see "
+        "mdguard_check_findings).\n"
         "# TYPE mdguard_check_ok gauge\n"
         "mdguard_check_ok 0\n"
         "# HELP mdguard_check_findings Findings of the last mdguard check with this id and "
@@ -70,6 +83,7 @@ TEST_CASE("check --format prometheus: mdguard's verdicts with node_exporter's la
         "# TYPE mdguard_check_survives_disk_loss gauge\n"
         "mdguard_check_survives_disk_loss{device=\"sda\"} 1\n"
         "mdguard_check_survives_disk_loss{device=\"sdb\"} 0\n"
+        "mdguard_check_survives_disk_loss{device=\"sdc\"} 0\n"
         "# HELP mdguard_array_mismatch_sectors The md array's mismatch_cnt: sectors the last "
         "check or repair found to differ between copies.\n"
         "# TYPE mdguard_array_mismatch_sectors gauge\n"
@@ -96,7 +110,7 @@ TEST_CASE("check --format prometheus: nothing node_exporter's md collector alrea
 TEST_CASE("check --format prometheus: a clean machine") {
   CheckReport r;
   r.arrays = {array("/dev/md0", 1, 0)};
-  r.survive = {SurviveRow{"/dev/nvme0n1", {}, ""}, SurviveRow{"/dev/nvme1n1", {}, ""}};
+  r.survive = {row("/dev/nvme0n1", {}), row("/dev/nvme1n1", {})};
   std::string text = check_prometheus(r);
   CHECK(text.find("mdguard_check_ok 1\n") != std::string::npos);
   CHECK(text.find("# TYPE mdguard_check_findings") == std::string::npos);  // no empty family
@@ -108,7 +122,7 @@ TEST_CASE("check --format prometheus: a clean machine") {
 TEST_CASE("check --format prometheus: label values escaped and UTF-8 whatever the names") {
   CheckReport r;
   r.arrays = {array("/dev/md\"0\\\n\xff", 1, 3)};
-  r.survive = {SurviveRow{"/dev/sd\xfe", {"x"}, ""}};
+  r.survive = {row("/dev/sd\xfe", {"x"})};
   r.findings.add(finding("odd\"id", Finding::Severity::info, ""));
   std::string text = check_prometheus(r);
   CHECK(text.find("{device=\"md\\\"0\\\\\\n\xef\xbf\xbd\"} 3\n") != std::string::npos);
