@@ -21,7 +21,7 @@ build() {
   local name=$1
   shift
   built=0
-  env "$@" "$it_here/mkinitramfs-installed.sh" "$stage" "$etc" "$SYSTEM/conf" "$IT_DIR/$name.img" "$KVER" \
+  env "$@" "$it_here/support/mkinitramfs-installed.sh" "$stage" "$etc" "$SYSTEM/conf" "$IT_DIR/$name.img" "$KVER" \
     2>"$IT_DIR/$name.err" || built=$?
   cp "$IT_DIR/$name.err" "$IT_DIR/last.err"
 }

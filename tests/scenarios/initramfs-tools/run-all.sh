@@ -17,7 +17,7 @@
 # build/initramfs-tools/SCENARIO/ and build/initramfs-tools/SCENARIO.out.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../.." && pwd)
 helpers=" lib run-all make-system mkinitramfs-installed rootfs-init "
 
 jobs=2 filters=()
@@ -54,7 +54,7 @@ all=("${slow[@]}" "${fast[@]}")
 
 t0=$EPOCHREALTIME
 # Once, before the scenarios share it.
-if ! "$here/make-system.sh" --mdguard "$MDGUARD" --out "$work/system" >/dev/null 2>"$work/make-system.log"; then
+if ! "$here/support/make-system.sh" --mdguard "$MDGUARD" --out "$work/system" >/dev/null 2>"$work/make-system.log"; then
   cat "$work/make-system.log"
   echo "initramfs-tools scenarios: 0 passed, ${#all[@]} failed (the demo system could not be built)"
   exit 1

@@ -11,7 +11,7 @@
 # build/dracut/work/TEST[-systemd].out, its files beside it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../.." && pwd)
 jobs=2
 patterns=()
 while (($#)); do
@@ -69,7 +69,7 @@ prepare() { # what every test needs, built once before they run side by side
   echo "ok   prepare $what ($(tail -n 1 "$work/prepare-$what.out" | sed "s|$top/||"))"
 }
 ready=1
-prepare rootfs "$here/make-rootfs.sh" || ready=0
+prepare rootfs "$here/support/make-rootfs.sh" || ready=0
 # Every image the chosen tests boot: FLAVOUR, and FLAVOUR VARIANT for a
 # test that says `boot --image VARIANT`.
 images=()
@@ -79,7 +79,7 @@ for r in "${runs[@]}"; do
   for v in $(sed -n 's/^boot --image \([a-z]*\).*/\1/p' "$here/$name.sh"); do images+=("$fl $v"); done
 done
 while read -r fl v; do
-  prepare "image-$fl${v:+-$v}" "$here/build-initrd.sh" "$fl" ${v:+"$v"} || ready=0
+  prepare "image-$fl${v:+-$v}" "$here/support/build-initrd.sh" "$fl" ${v:+"$v"} || ready=0
 done < <(printf '%s\n' "${images[@]}" | sort -u)
 if ((!ready)); then
   echo "dracut tests: $passed passed, $failed failed"

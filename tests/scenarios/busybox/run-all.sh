@@ -15,7 +15,7 @@
 # build/boot/SCENARIO.out.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../.." && pwd)
 
 jobs=2 filters=()
 while (($#)); do

@@ -29,7 +29,7 @@ shopt -s extglob
 trap '_rc=$?; [[ -e ${BOOT_DIR:-/nonexistent}/.failed ]] || echo "FAIL ${BOOT_NAME:-$0}: stopped at ${BASH_SOURCE[0]##*/} line $LINENO (status $_rc): $BASH_COMMAND" >&2' ERR
 
 boot_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-boot_top=$(cd "$boot_here/../.." && pwd)
+boot_top=$(cd "$boot_here/../../.." && pwd)
 . "$boot_top/tests/vm/lib.sh"
 
 BOOT_NAME=$(basename "$0" .sh)
@@ -146,7 +146,7 @@ boot() {
   done
   "$boot_top/tests/vm/run-vm.sh" --script "$script" --log "$BOOT_LOG" \
     --timeout "${BOOT_TIMEOUT:-120}" \
-    --add "$MDGUARD:/bin/mdguard" --add "$boot_here/guest-lib.sh:/vm/boot.sh" \
+    --add "$MDGUARD:/bin/mdguard" --add "$boot_here/support/guest-lib.sh:/vm/boot.sh" \
     "${args[@]}" "$@" >"$BOOT_DIR/boot$BOOT_N.run-vm" 2>&1 || rc=$?
   BOOT_STATUS=$rc
   BOOT_R=()

@@ -28,7 +28,7 @@
 # kind.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../../.." && pwd)
 usage() { echo "usage: $0 shell|systemd [plain|nomdraid|deny]" >&2; exit 2; }
 flavour=${1:-} variant=${2:-} test_module=mdguard-test mdraid=mdraid cmdline=()
 case $variant in

@@ -29,7 +29,7 @@ set -eEuo pipefail
 trap '_rc=$?; [[ -e ${T_DIR:-/nonexistent}/.failed ]] || echo "FAIL ${T_NAME:-$0}: stopped at ${BASH_SOURCE[0]##*/} line $LINENO (status $_rc): $BASH_COMMAND" >&2' ERR
 
 t_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-t_top=$(cd "$t_here/../.." && pwd)
+t_top=$(cd "$t_here/../../.." && pwd)
 . "$t_top/tests/vm/lib.sh"
 
 FLAVOUR=${DRACUT_FLAVOUR:-shell}
@@ -48,7 +48,7 @@ declare -A T_SHA=()
 
 rm -rf "$T_DIR"
 mkdir -p "$T_DIR"
-"$t_here/make-rootfs.sh"
+"$t_here/support/make-rootfs.sh"
 # The file system UUID inside every array (make-rootfs.sh).
 FS_UUID=$(awk '!/^#/ { print $4; exit }' "$T_ROOTFS/MANIFEST")
 export FS_UUID
@@ -108,7 +108,7 @@ device_uuid() { manifest "$1" 3; }
 boot() {
   local img d rc=0 start args=() variant=""
   [[ ${1:-} != --image ]] || { variant=$2; shift 2; }
-  img=$("$t_here/build-initrd.sh" "$FLAVOUR" ${variant:+"$variant"}) || fail "could not build the $FLAVOUR $variant image"
+  img=$("$t_here/support/build-initrd.sh" "$FLAVOUR" ${variant:+"$variant"}) || fail "could not build the $FLAVOUR $variant image"
   T_N=$((T_N + 1))
   T_LOG=$T_DIR/boot$T_N.log
   T_SHA=()

@@ -29,7 +29,7 @@
 # itself is not changed. conf/ holds only what a virtio guest needs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../../.." && pwd)
 
 out=$top/build/initramfs-tools/system
 mdguard=$top/build/static/mdguard

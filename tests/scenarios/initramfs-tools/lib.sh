@@ -27,7 +27,7 @@ shopt -s extglob
 trap '_rc=$?; [[ -e ${IT_DIR:-/nonexistent}/.failed ]] || echo "FAIL ${IT_NAME:-$0}: stopped at ${BASH_SOURCE[0]##*/} line $LINENO (status $_rc): $BASH_COMMAND" >&2' ERR
 
 it_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-it_top=$(cd "$it_here/../.." && pwd)
+it_top=$(cd "$it_here/../../.." && pwd)
 . "$it_top/tests/vm/lib.sh"
 
 IT_NAME=$(basename "$0" .sh)
@@ -64,7 +64,7 @@ pass() { echo "ok $IT_NAME"; }
 
 # The demo system (built or taken from the cache) and its facts: KVER
 # ARRAY_UUID FS_UUID ROOT_ARGS (root=UUID=... ro), SYSTEM (its folder).
-SYSTEM=$("$it_here/make-system.sh" --mdguard "$MDGUARD" --out "$IT_WORK/system" 2>"$IT_DIR/make-system.log") ||
+SYSTEM=$("$it_here/support/make-system.sh" --mdguard "$MDGUARD" --out "$IT_WORK/system" 2>"$IT_DIR/make-system.log") ||
   { cat "$IT_DIR/make-system.log" >&2; it_fail "could not build the demo system (make-system.sh)"; }
 # shellcheck source=/dev/null
 . "$SYSTEM/system.env"

@@ -22,7 +22,7 @@
 set -euo pipefail
 shopt -s extglob
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../../.." && pwd)
 out=${DRACUT_ROOTFS_DIR:-$top/build/dracut/rootfs}
 export LC_ALL=C TZ=UTC
 
