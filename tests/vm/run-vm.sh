@@ -62,7 +62,7 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
 disks=() adds=() binaries=() script="" append="" with_mdadm=0 timeout=120 log="" smp=1 initrd=""
 types=() prompt='(initramfs) '
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
+kernel=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1)
 while (($#)); do
   case $1 in
     --disk) disks+=("$2"); shift 2 ;;
@@ -84,8 +84,10 @@ while (($#)); do
 done
 if [[ -n $initrd ]]; then
   [[ -f $initrd ]] || { echo "run-vm: no initrd $initrd" >&2; exit 2; }
-  [[ -z $script ]] && ((!with_mdadm && ${#binaries[@]} == 0)) ||
-    { echo "run-vm: --initrd boots that initrd as it is: no --script, --with-mdadm, --with-binary" >&2; exit 2; }
+  if [[ -n $script ]] || ((with_mdadm || ${#binaries[@]})); then
+    echo "run-vm: --initrd boots that initrd as it is: no --script, --with-mdadm, --with-binary" >&2
+    exit 2
+  fi
 else
   [[ -n $script && -f $script ]] || { echo "run-vm: --script FILE is required" >&2; exit 2; }
 fi

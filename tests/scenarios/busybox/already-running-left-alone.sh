@@ -17,5 +17,5 @@ expect_decision --tag second skip already-running
 expect_explanation --tag second "is already running; mdguard leaves it alone"
 expect_result mdstat.same yes
 expect_md degraded=0 members="raid1-1.2-a raid1-1.2-b"
-[[ $(md_names | wc -w) == 1 ]] || boot_fail "expected one md device, found: $(md_names)"
+[[ $(md_names | wc -w) == 1 ]] || fail "expected one md device, found: $(md_names)"
 pass

@@ -4,7 +4,7 @@
 # it starts, the foreign one is skipped (not-in-mdadm-conf) and left untouched.
 . "$(dirname "$0")/lib.sh"
 attach rootfs-1.0-a foreign-1.2-a rootfs-1.0-b foreign-1.2-b
-conf=$BOOT_DIR/mdadm.conf
+conf=$SC_DIR/mdadm.conf
 printf 'ARRAY /dev/md/root metadata=1.0 UUID=%s name=vm:root\n' "$(array_uuid rootfs-1.0-a)" >"$conf"
 boot --add "$conf:/etc/mdadm/mdadm.conf" <<'GUEST'
 assemble

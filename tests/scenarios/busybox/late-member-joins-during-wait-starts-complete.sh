@@ -5,8 +5,8 @@
 # default 20 s are over.
 . "$(dirname "$0")/lib.sh"
 attach raid1-1.2-a
-xz -dc "$(fixture_path raid1-1.2-b)" >"$BOOT_DIR/late-b.img"
-boot --add "$BOOT_DIR/late-b.img:/late/b.img" <<'GUEST'
+xz -dc "$(fixture_path raid1-1.2-b)" >"$SC_DIR/late-b.img"
+boot --add "$SC_DIR/late-b.img:/late/b.img" <<'GUEST'
 ( sleep 3; losetup /dev/loop0 /late/b.img && echo "late: /dev/loop0 attached at $(now)" ) &
 assemble
 wait

@@ -16,10 +16,10 @@ expect_md level=raid1 degraded=1 members="raid1-1.2-a"
 # the wait notice and of the start (mdguard writes both to /dev/kmsg).
 t_wait=$(console_time 'mdguard: .* is waiting for slot')
 t_start=$(console_time 'mdguard: start-degraded ')
-[[ -n $t_wait && -n $t_start ]] || boot_fail "no kernel-log stamps for the wait notice ($t_wait) or the start ($t_start)"
+[[ -n $t_wait && -n $t_start ]] || fail "no kernel-log stamps for the wait notice ($t_wait) or the start ($t_start)"
 awk -v a="$t_wait" -v b="$t_start" 'BEGIN { exit !(b - a >= 19.5 && b - a <= 30) }' ||
-  boot_fail "the degraded start came $t_start - $t_wait s after the wait notice, expected about 20 s"
+  fail "the degraded start came $t_start - $t_wait s after the wait notice, expected about 20 s"
 t_md=$(console_time 'md/raid1:md[^:]*: active with 1 out of 2 mirrors')
 awk -v a="$t_wait" -v b="$t_md" 'BEGIN { exit !(b - a >= 19.5) }' ||
-  boot_fail "the kernel started the array at $t_md, before the 20 s wait that began at $t_wait was over"
+  fail "the kernel started the array at $t_md, before the 20 s wait that began at $t_wait was over"
 pass

@@ -13,7 +13,7 @@ expect_decision --array "$(manifest gpt-a.img:2 6)" start complete
 expect_decision --array "$(manifest gpt-a.img:3 6)" start complete
 k12=$(md_by metadata 1.2)
 k10=$(md_by metadata 1.0)
-[[ -n $k12 && -n $k10 ]] || boot_fail "expected a 1.2 and a 1.0 array running, got: $(md_names)"
-[[ $(md_members "$k12") == "${a}2 ${b}2" ]] || boot_fail "$k12 runs on $(md_members "$k12")"
-[[ $(md_members "$k10") == "${a}3 ${b}3" ]] || boot_fail "$k10 runs on $(md_members "$k10")"
+[[ -n $k12 && -n $k10 ]] || fail "expected a 1.2 and a 1.0 array running, got: $(md_names)"
+[[ $(md_members "$k12") == "${a}2 ${b}2" ]] || fail "$k12 runs on $(md_members "$k12")"
+[[ $(md_members "$k10") == "${a}3 ${b}3" ]] || fail "$k10 runs on $(md_members "$k10")"
 pass

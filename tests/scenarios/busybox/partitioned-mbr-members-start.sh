@@ -15,9 +15,9 @@ expect_decision --array "$(manifest mbr-a.img:2 6)" start complete
 expect_decision --array "$(manifest mbr-a.img:5 6)" start complete
 k12=$(md_by metadata 1.2)
 k090=$(md_by metadata 0.90)
-[[ -n $k12 && -n $k090 ]] || boot_fail "expected a 1.2 and a 0.90 array running, got: $(md_names)"
-[[ $(md_members "$k12") == "${a}2 ${b}2" ]] || boot_fail "$k12 runs on $(md_members "$k12")"
-[[ $(md_members "$k090") == "${a}5 ${b}6" ]] || boot_fail "$k090 runs on $(md_members "$k090"), expected ${a}5 ${b}6"
+[[ -n $k12 && -n $k090 ]] || fail "expected a 1.2 and a 0.90 array running, got: $(md_names)"
+[[ $(md_members "$k12") == "${a}2 ${b}2" ]] || fail "$k12 runs on $(md_members "$k12")"
+[[ $(md_members "$k090") == "${a}5 ${b}6" ]] || fail "$k090 runs on $(md_members "$k090"), expected ${a}5 ${b}6"
 expect_not_member mbr-b
 expect_no_console 'md: .*(does not have a valid|bind<'"$b"'>)'
 pass

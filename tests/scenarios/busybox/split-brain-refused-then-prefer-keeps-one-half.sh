@@ -15,9 +15,9 @@ expect_member_state split-1.2-a conflict
 expect_member_state split-1.2-b conflict
 a=/dev/$(vd split-1.2-a)
 prefer_a=$(explanation | sed -n "s|.*boot with mdguard.prefer=\([^ ]*\) (keeps $a).*|\1|p")
-[[ -n $prefer_a ]] || boot_fail "the explanation gives no mdguard.prefer= value keeping $a: $(explanation)"
+[[ -n $prefer_a ]] || fail "the explanation gives no mdguard.prefer= value keeping $a: $(explanation)"
 [[ $prefer_a == "$(device_uuid split-1.2-a)" ]] ||
-  boot_fail "the explanation's mdguard.prefer=$prefer_a for $a is not split-1.2-a's device UUID $(device_uuid split-1.2-a)"
+  fail "the explanation's mdguard.prefer=$prefer_a for $a is not split-1.2-a's device UUID $(device_uuid split-1.2-a)"
 expect_explanation "mdguard.prefer=$(device_uuid split-1.2-b) (keeps /dev/$(vd split-1.2-b))"
 expect_console '^mdguard: REFUSED: .* is refused: split brain'
 expect_no_md

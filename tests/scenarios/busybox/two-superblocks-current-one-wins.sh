@@ -12,5 +12,5 @@ expect_between assemble.secs 0 5
 expect_decision start complete
 expect_field metadata 1.2
 expect_md metadata=1.2 degraded=0 members="twosb-a twosb-b"
-[[ $(md_names | wc -w) == 1 ]] || boot_fail "expected one md device, found: $(md_names)"
+[[ $(md_names | wc -w) == 1 ]] || fail "expected one md device, found: $(md_names)"
 pass

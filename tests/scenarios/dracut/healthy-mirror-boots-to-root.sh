@@ -14,5 +14,5 @@ expect_root_md "level=raid1 degraded=0 raid_disks=2 members=root12-a root12-b"
 expect_result root.kname md_root
 expect_result md.count 1
 expect_console '^mdguard: start /dev/md/root \(complete\)'
-expect_file status '"reason": "complete"'
+expect_file_line status '"reason": "complete"'
 pass

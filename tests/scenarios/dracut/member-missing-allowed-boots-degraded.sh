@@ -10,5 +10,5 @@ expect_root_reached
 expect_root_md "level=raid1 degraded=1 raid_disks=2 members=root12-b"
 expect_console '^mdguard: /dev/md/root .* is waiting for slot\(s\) 0'
 expect_console '^mdguard: start-degraded /dev/md/root \(degraded-allowed\): .*slot\(s\) 0 expected by /dev/vda'
-expect_file status '"reason": "degraded-allowed"'
+expect_file_line status '"reason": "degraded-allowed"'
 pass

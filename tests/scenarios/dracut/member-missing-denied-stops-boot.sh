@@ -16,7 +16,7 @@ expect_console '^mdguard: REFUSED: /dev/md/root \(raid1, UUID '"$uuid"'\) is ref
 expect_console 'mdguard.degraded=deny'
 expect_console 'dracut: FATAL: mdguard refused to start the md arrays'
 expect_result_match initrd.stop_record '^mdguard refused to start the md arrays'
-expect_file status '"reason": "degraded-denied"'
+expect_file_line status '"reason": "degraded-denied"'
 # The kernel's view: no md array at all, before and after mdraid_start.
 expect_result md.count 0
 expect_no_file_line mdstat '^md'

@@ -11,5 +11,5 @@ expect_root_reached
 expect_root_md "level=raid1 degraded=1 raid_disks=2 members=root12-a"
 expect_console 'mdguard: start /dev/md/root degraded\? \[y/n\]'
 expect_console '^mdguard: start-degraded /dev/md/root \(degraded-consented\)'
-expect_file status '"reason": "degraded-consented"'
+expect_file_line status '"reason": "degraded-consented"'
 pass

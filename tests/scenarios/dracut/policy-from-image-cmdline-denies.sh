@@ -12,7 +12,7 @@ attach root12-a
 boot --image deny --append "root=UUID=$FS_UUID"
 expect_stopped
 expect_console '^mdguard: REFUSED: /dev/md/root .* is refused: slot\(s\) 1 .*mdguard.degraded=deny'
-expect_file status '"reason": "degraded-denied"'
+expect_file_line status '"reason": "degraded-denied"'
 expect_result md.count 0
 expect_disks_unchanged
 

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 attach root12-a
 boot --image plain --append "root=UUID=$FS_UUID mdguard.degraded=deny mdguard.wait=2 rd.md.uuid=$(array_uuid root12-a)"
-[[ $T_STATUS == 2 ]] || fail "run-vm.sh status $T_STATUS: the guest reported something (2 = nothing, as no test hook runs)"
+[[ $SC_STATUS == 2 ]] || fail "run-vm.sh status $SC_STATUS: the guest reported something (2 = nothing, as no test hook runs)"
 expect_console '^mdguard: REFUSED: /dev/md/root .* is refused: slot\(s\) 1'
 expect_console 'dracut: FATAL: mdguard refused to start the md arrays'
 expect_console 'Kernel panic - not syncing: Attempted to kill init'

@@ -15,6 +15,6 @@ expect_console 'dracut: FATAL: mdguard refused to mount the root: going on would
 expect_result_match initrd.stop_record '^mdguard refused to mount the root'
 expect_no_console 'EXT4-fs \(vd'
 expect_result md.count 0
-expect_file status '"reason": "root-on-raw-member"'
+expect_file_line status '"reason": "root-on-raw-member"'
 expect_disks_unchanged
 pass

@@ -11,11 +11,11 @@ boot --append "root=UUID=$FS_UUID"
 expect_stopped
 expect_console '^mdguard: REFUSED: /dev/md/root \(raid1, UUID '"$(array_uuid split12-a)"'\) is refused: split brain'
 expect_console 'dracut: FATAL: mdguard refused to start the md arrays'
-expect_file status '"reason": "split-brain"'
+expect_file_line status '"reason": "split-brain"'
 expect_result md.count 0
 expect_result after_mdraid_start.count 0
 expect_disks_unchanged
-prefer=$(console_text | sed -n 's/^mdguard: REFUSED: .*boot with mdguard.prefer=\([^ ]*\) (keeps \/dev\/vda).*/\1/p' | head -n 1)
+prefer=$(console_lines | sed -n 's/^mdguard: REFUSED: .*boot with mdguard.prefer=\([^ ]*\) (keeps \/dev\/vda).*/\1/p' | head -n 1)
 [[ $prefer == "$(device_uuid split12-a)" ]] ||
   fail "the explanation's mdguard.prefer= for /dev/vda is '$prefer', not split12-a's device UUID $(device_uuid split12-a)"
 

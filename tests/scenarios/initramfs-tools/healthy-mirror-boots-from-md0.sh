@@ -4,7 +4,6 @@
 # resolves root=UUID=, and the boot reaches the root's /sbin/init on md0.
 # udev's incremental assembly (gated by the hook) left the members alone:
 # mdguard found no array running and started it itself.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a root-b
 boot

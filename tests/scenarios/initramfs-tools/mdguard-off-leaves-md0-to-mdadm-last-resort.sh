@@ -7,7 +7,6 @@
 # local-block script runs its last resort (mdadm --run) and starts md0
 # degraded. So the refusal there is mdguard's doing, and without it Debian's
 # mdadm really would boot half the mirror.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a
 boot --append "mdguard=off"

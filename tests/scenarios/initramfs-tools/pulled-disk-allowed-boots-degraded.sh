@@ -4,7 +4,6 @@
 # system's 4 s (wait = 4 in /etc/mdguard.conf, in the image) for the
 # missing member, then starts /dev/md0 degraded, and the boot reaches the
 # root's init on it.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a
 boot --append "mdguard.degraded=allow"

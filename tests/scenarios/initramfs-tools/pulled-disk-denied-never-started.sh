@@ -8,7 +8,6 @@
 # shell no md array exists at all: not started, and not held inactive by
 # udev's mdadm --incremental either (the hook gates it). The disk is
 # byte-identical afterwards.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a
 boot --append "panic=" --type exit --type 'cat /proc/mdstat; ls -d /dev/md* || echo NO-MD-DEVICE; poweroff -f'

@@ -5,7 +5,6 @@
 # /dev/md0 on the disk that is there, `exit` lets mdguard look again (the
 # array is running now: nothing left to refuse), and the boot goes on to
 # the root's init, degraded, on the remaining member.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-b
 boot --append "panic=" --type 'mdguard assemble --cmdline "mdguard.degraded=allow"; exit'

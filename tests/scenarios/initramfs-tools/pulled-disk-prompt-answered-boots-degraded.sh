@@ -3,7 +3,6 @@
 # the console whether to start /dev/md0 degraded (through the boot script,
 # which also keeps its output for the panic), the operator answers y, and the
 # boot reaches the root's init on the remaining member.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-b
 boot --append "mdguard.degraded=prompt mdguard.prompt-timeout=90" --prompt 'degraded? [y/n]' --type y

@@ -10,7 +10,6 @@
 # The root guard still stands: with root=UUID= of the file system, which is
 # visible on the unassembled 1.0 members, mdguard refuses to let a member be
 # mounted.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a root-b
 boot --append "rd.md=0 root=/dev/md0"

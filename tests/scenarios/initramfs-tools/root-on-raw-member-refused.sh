@@ -7,7 +7,6 @@
 # untouched. Then the operator does what the panic says, for this boot:
 # ROOT=/dev/md0 in /conf/param.conf, `exit`, and the boot reaches the root's
 # init on the array with both members.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach root-a root-b
 boot --append "root=/dev/vda"

@@ -4,7 +4,6 @@
 # would keep whichever it read first): the boot stops with both halves
 # described and the mdguard.prefer= to boot with once the operator has
 # chosen; no array is started and both disks are byte-identical.
-# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 attach split-a split-b
 boot

@@ -1,5 +1,6 @@
-# Guest side of the boot scenarios: /vm/boot.sh in the initramfs (busybox sh),
-# sourced after /vm/lib.sh by the script tests/boot/lib.sh's `boot` writes.
+# shellcheck shell=dash  # busybox sh: POSIX and local, as dash
+# Guest side of the busybox scenarios: /vm/boot.sh in the initramfs (busybox
+# sh), sourced after /vm/lib.sh by the script ../lib.sh's `boot` writes.
 # The host reads everything back from the results port (ttyS1): `@@RESULT`
 # lines (tests/vm/guest-lib.sh) and `@@FILE TAG|LINE` lines, one per line of
 # a file copied out with `send_file`.

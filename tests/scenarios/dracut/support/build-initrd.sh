@@ -3,7 +3,7 @@
 # unpacked into a private folder: it cannot be installed beside
 # initramfs-tools) for the tests in this folder, and prints its path.
 #
-#   tests/dracut/build-initrd.sh shell|systemd [plain|nomdraid|deny]
+#   tests/scenarios/dracut/support/build-initrd.sh shell|systemd [plain|nomdraid|deny]
 #
 #   shell    dracut's own init (modules base, rootfs-block, udev-rules)
 #   systemd  systemd as the initrd's init (systemd, systemd-initrd,
@@ -23,7 +23,7 @@
 # under emulation), for the installed kernel, with the virtio, raid1 and
 # ext4 drivers. mdguard is $MDGUARD (default build/static/mdguard).
 #
-# Cached as build/dracut/images/FLAVOUR[-VARIANT]-KEY.img, KEY a hash of
+# Cached as build/scenarios/dracut/images/FLAVOUR[-VARIANT]-KEY.img, KEY a hash of
 # everything that goes into it; a new image replaces the older ones of its
 # kind.
 set -euo pipefail
@@ -47,8 +47,9 @@ modules+=" mdguard $mdraid $test_module"
 name=$flavour${variant:+-$variant}
 mdguard=${MDGUARD:-$top/build/static/mdguard}
 [[ -x $mdguard ]] || { echo "build-initrd: no mdguard binary at $mdguard" >&2; exit 2; }
-kver=$(ls /lib/modules | sort -V | tail -n1)
-out=$top/build/dracut/images
+kver=$(printf '%s\n' /lib/modules/* | sort -V | tail -n1)
+kver=${kver##*/}
+out=${SCENARIO_WORK:-$top/build/scenarios/dracut}/images
 mkdir -p "$out"
 
 dracut_root=$("$top/scripts/make-initrd-fixtures.sh" --fetch-dracut) ||

@@ -15,15 +15,15 @@
 # array (the split brain) leaves it intact. Output, cached (rebuilt when this
 # script, root-init.sh or busybox change):
 #
-#   build/dracut/rootfs/NAME.img   the member images (24 MiB each, sparse)
-#   build/dracut/rootfs/MANIFEST   image array-uuid device-uuid fs-uuid
+#   build/scenarios/dracut/rootfs/NAME.img   the member images (24 MiB each, sparse)
+#   build/scenarios/dracut/rootfs/MANIFEST   image array-uuid device-uuid fs-uuid
 #
-#   tests/dracut/make-rootfs.sh [--force]      (one boot, about 15 s)
+#   tests/scenarios/dracut/support/make-rootfs.sh [--force]      (one boot, about 15 s)
 set -euo pipefail
 shopt -s extglob
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../../.." && pwd)
-out=${DRACUT_ROOTFS_DIR:-$top/build/dracut/rootfs}
+out=${SCENARIO_WORK:-$top/build/scenarios/dracut}/rootfs
 export LC_ALL=C TZ=UTC
 
 FS_UUID=6d646775-6172-4400-8000-0000000d4ac7   # "mdguard" + dracut, fixed
@@ -104,7 +104,7 @@ for i in root10-a root10-b; do # 1.0: the file system is whole on each raw membe
   e2fsck -fn "$work/$i.img" >"$work/$i.fsck" 2>&1 || { cat "$work/$i.fsck" >&2; exit 1; }
 done
 {
-  echo "# tests/dracut/make-rootfs.sh. Columns: image array-uuid device-uuid fs-uuid events"
+  echo "# tests/scenarios/dracut/support/make-rootfs.sh. Columns: image array-uuid device-uuid fs-uuid events"
   for i in "${images[@]}"; do
     printf '%s %s %s %s %s\n' "$i" "$(examine "$work/$i.img" MD_UUID)" \
       "$(examine "$work/$i.img" MD_DEV_UUID)" "$FS_UUID" "$(examine "$work/$i.img" MD_EVENTS)"

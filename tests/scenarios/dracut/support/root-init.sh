@@ -1,6 +1,6 @@
 #!/bin/sh
 # /sbin/init of the test root file system (busybox sh), built into the ext4
-# inside the RAID-1 by tests/dracut/make-rootfs.sh. Reaching it proves the
+# inside the RAID-1 by make-rootfs.sh. Reaching it proves the
 # initrd mounted the root and switched to it. It reports what it booted from
 # to the host (@@RESULT/@@FILE lines on ttyS1, read by tests/vm/lib.sh) and
 # powers off.

@@ -5,9 +5,9 @@
 # offset 0 of each member), and its initrd made by the real mkinitramfs
 # with mdguard installed the way its package installs it.
 #
-#   tests/initramfs-tools/make-system.sh [--out DIR] [--mdguard BINARY]
+#   tests/scenarios/initramfs-tools/support/make-system.sh [--out DIR] [--mdguard BINARY]
 #
-# Writes DIR (default build/initramfs-tools/system) and prints its path:
+# Writes DIR (default build/scenarios/initramfs-tools/system) and prints its path:
 #   initrd.img            mkinitramfs -d conf/ ... for the installed kernel
 #   root-a.img root-b.img the two members of /dev/md0 (32 MiB each), clean
 #   split-a.img split-b.img  copies of them, each then run alone and written
@@ -31,7 +31,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../../.." && pwd)
 
-out=$top/build/initramfs-tools/system
+out=${SCENARIO_WORK:-$top/build/scenarios/initramfs-tools}/system
 mdguard=$top/build/static/mdguard
 while (($#)); do
   case $1 in
@@ -45,8 +45,8 @@ done
 # stdout carries only the folder's path (the last line); the tools' chatter goes to stderr.
 exec 3>&1 1>&2
 
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1 || true)
-[[ -n $kernel ]] || { echo "make-system: no /boot/vmlinuz-*" >&2; exit 2; }
+kernel=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1)
+[[ -f $kernel ]] || { echo "make-system: no /boot/vmlinuz-*" >&2; exit 2; }
 kver=${kernel##*/vmlinuz-}
 
 # The demo system's identity: fixed, so tests and the demo can name them.

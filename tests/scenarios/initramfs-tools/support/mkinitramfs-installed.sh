@@ -19,6 +19,7 @@ stage=$(cd "$1" && pwd) etc=$(cd "$2" && pwd) conf=$(cd "$3" && pwd) out=$4 kver
 
 # Overlay upper and work folders live on a tmpfs of the namespace: they
 # vanish with it, and never sit inside the folders they cover.
+# shellcheck disable=SC2016  # the script is bash -c's: it expands its own variables
 unshare --mount --propagation private bash -euc '
   stage=$1 etc=$2; shift 2
   ov=$(mktemp -d)

@@ -1,9 +1,10 @@
 #!/bin/bash
-# dracut module 99mdguard-test: test-only, never installed. tests/dracut/
-# adds it to the images it boots (through a private dracutbasedir) so that a
-# boot that stops inside the initrd reports what it left behind to the host
-# and powers off, instead of halting until QEMU's timeout. It only observes:
-# it changes nothing in how the image assembles or mounts.
+# dracut module 99mdguard-test: test-only, never installed. The dracut
+# scenarios add it to the images they boot (through a private dracutbasedir,
+# support/build-initrd.sh) so that a boot that stops inside the initrd
+# reports what it left behind to the host and powers off, instead of halting
+# until QEMU's timeout. It only observes: it changes nothing in how the
+# image assembles or mounts.
 # shellcheck disable=SC2154 # moddir: set by dracut
 
 # called by dracut

@@ -31,7 +31,11 @@ if [ -z "$_t_reported" ]; then
     _t_file mdstat /proc/mdstat
     _t_md md
     _t_file status /run/mdguard/status.json
-    _t_emit "@@RESULT timeout.jobs=$(ls /lib/dracut/hooks/initqueue/timeout/ 2> /dev/null | tr '\n' ' ')"
+    _t_jobs=""
+    for _t_j in /lib/dracut/hooks/initqueue/timeout/*; do
+        [ -e "$_t_j" ] && _t_jobs="$_t_jobs${_t_j##*/} "
+    done
+    _t_emit "@@RESULT timeout.jobs=$_t_jobs"
     for _t_vd in /sys/block/vd*; do
         [ -e "$_t_vd" ] || continue
         _t_emit "@@RESULT udev.$(cat "$_t_vd/serial")=$(udevadm info --query=property --name="${_t_vd##*/}" 2> /dev/null | grep -E '^(ID_FS_TYPE|rd_NO_MD)=' | tr '\n' ' ')"
