@@ -90,10 +90,10 @@ if [[ -f $dir/support/prepare.sh ]]; then
   done
   tp=$EPOCHREALTIME
   if summary=$(bash "$dir/support/prepare.sh" "${args[@]}" 2>"$work/prepare.log"); then
-    printf 'ok   %-58s %6s s\n' "prepare (support/prepare.sh)" "$(secs_since "$tp")"
+    printf 'ok   %-62s %6s s\n' "prepare (support/prepare.sh)" "$(secs_since "$tp")"
     [[ -z $summary ]] || indent '     ' <<<"$summary"
   else
-    printf 'FAIL %-58s %6s s\n' "prepare (support/prepare.sh)" "$(secs_since "$tp")"
+    printf 'FAIL %-62s %6s s\n' "prepare (support/prepare.sh)" "$(secs_since "$tp")"
     [[ -z $summary ]] || indent '     | ' <<<"$summary"
     tail -n 40 "$work/prepare.log" | indent '     | '
     echo "$suite: 0 passed, ${#runs[@]} failed (the preparation failed: no scenario ran)"
@@ -113,11 +113,11 @@ finish() { # PID STATUS
   # A scenario passes when it exits 0 after its last line, pass's "ok ...".
   if (($2 == 0)) && [[ $(tail -n 1 "$o") == "ok "* ]]; then
     passed=$((passed + 1))
-    printf 'ok   %-58s %6s s\n' "$lbl" "$secs"
+    printf 'ok   %-62s %6s s\n' "$lbl" "$secs"
   else
     failed=$((failed + 1))
     failures+=("$lbl")
-    printf 'FAIL %-58s %6s s\n' "$lbl" "$secs"
+    printf 'FAIL %-62s %6s s\n' "$lbl" "$secs"
     (($2 != 0)) || echo "     | (exit status 0, but the scenario did not end with pass)"
     tail -n 100 "$o" | indent '     | '
   fi
