@@ -9,6 +9,11 @@
 // was read, and the parser's promises are checked: entries lie inside the
 // input, in order, and an archive ends where it says.
 //
+// What `check` makes of the listing (its initrd rules, for the kernel
+// versions inside and for a named one, against one array) is rendered in all
+// four outputs, the JSON and the metrics validated: file names, kernel
+// versions and the mdadm.conf inside all come from the input.
+//
 // Seeds (fuzz/corpus/cpio/): archives written by GNU cpio (newc and crc)
 // and the kernel's layout by hand: early cpio + zero padding + "gzip" main
 // archive with usrmerge symlinks and hard links, a raw zstd frame, lz4
@@ -18,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "check/initrd.h"
+#include "check_outputs.h"
 #include "initrd/cpio.h"
 #include "initrd/image.h"
 #include "os/decompress.h"
@@ -65,6 +72,30 @@ void use_listing(const InitrdListing& listing) {
   }
 }
 
+void judge(const Result<InitrdListing>& listing) {
+  ArrayFacts md0;
+  md0.devname = "/dev/md0";
+  md0.uuid_known = true;
+  md0.level = 1;
+  CheckReport report;
+  report.areas = {"initrd"};
+  report.arrays = {md0};
+  InitrdFacts f;
+  f.path = "/boot/initrd.img";
+  f.why = "the fuzzer's";
+  if (listing) {
+    f.listing = *listing;
+    auto versions = listing->kernel_versions();
+    f.kernel = versions.empty() ? "6.1.0-fuzz" : versions.front();
+  } else {
+    f.error = listing.error().message;
+  }
+  check_initrd(f, report.arrays, report.findings);
+  check_initrd(f, report.arrays, report.findings, {"/dev/md1"});
+  (void)initrd_degraded(f);
+  fuzzing::render_check(report);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -82,5 +113,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   auto listing = read_initrd(bytes, options);
   if (listing) use_listing(*listing);
+  judge(listing);
   return 0;
 }

@@ -2,14 +2,23 @@
 // itself as the grubenv, a BLS entry and every file it sources), as
 // grubenv, /etc/default/grub, a BLS entry and menu.lst. Results are used the
 // way `check` uses them: the default entry under both flavours, root=, md
-// UUIDs of GRUB devices, formatted diagnostics.
+// UUIDs of GRUB devices, formatted diagnostics; then `check`'s GRUB rules on
+// the default entry of each reader, against a machine with / on /dev/md0,
+// and all four outputs of that report (the JSON and the metrics validated).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "base/diagnostic.h"
+#include "check/grub.h"
+#include "check_outputs.h"
+#include "grub/bls.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
+#include "grub/default_grub.h"
+#include "grub/grubenv.h"
+#include "grub/kernel_args.h"
 #include "grub/legacy.h"
 
 using namespace mdguard;
@@ -39,12 +48,46 @@ void use(const GrubConfig& c, std::string_view text) {
   }
 }
 
+GrubContext machine() {
+  GrubContext ctx;
+  DeviceFacts md0, sda1;
+  md0.devnode = "/dev/md0";
+  md0.md_array = true;
+  sda1.devnode = "/dev/sda1";
+  ctx.devices = {md0, sda1};
+  ArrayFacts a;
+  a.devname = "/dev/md0";
+  a.level = 1;
+  a.members = {"/dev/sda1", "/dev/sdb1"};
+  a.member_slots = {0, 1};
+  ctx.arrays = {a};
+  ctx.boot_array = a;
+  ctx.fstab_root = "/dev/md0";
+  return ctx;
+}
+
+void judge(const std::string& config, std::optional<BootEntryFacts> entry,
+           const std::vector<Diagnostic>& diagnostics, size_t entries) {
+  CheckReport report;
+  report.areas = {"grub"};
+  GrubFacts facts{config, std::move(entry), diagnostics, entries};
+  GrubContext ctx = machine();
+  check_grub(facts, ctx, report.findings);
+  report.arrays = ctx.arrays;
+  fuzzing::render_check(report);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
 
-  use(parse_grub_cfg("fuzz.cfg", text), text);
+  GrubConfig cfg = parse_grub_cfg("fuzz.cfg", text);
+  use(cfg, text);
+  for (bool separate_boot : {false, true})
+    judge("/boot/grub/grub.cfg",
+          grub2_default(cfg, resolve_default(cfg, {}, GrubFlavor::automatic), separate_boot),
+          cfg.diagnostics, cfg.entries.size());
 
   GrubEnvBlock env = parse_grubenv("grubenv", text);
   (void)format(env.diagnostics);
@@ -78,6 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)format(m.diagnostics);
   LegacyDefault ld = resolve_legacy_default(m, text);
   if (ld.entry && *ld.entry >= m.entries.size()) __builtin_trap();
+  judge("/boot/grub/menu.lst", legacy_default(m, ld, true), m.diagnostics, m.entries.size());
   (void)parse_legacy_device(text);
   return 0;
 }

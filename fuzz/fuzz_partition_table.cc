@@ -1,4 +1,6 @@
-// Feeds arbitrary bytes to the partition table reader as a whole disk.
+// Feeds arbitrary bytes to the partition table reader as a whole disk, and
+// renders what it read as `examine --json` does (GPT partition names are
+// UTF-16 from the disk): the JSON must be valid.
 //
 // Every offset, count and link in MBRs, EBRs and GPTs comes from the disk, so
 // this is where loops, overflows and reads past the end would show. Random
@@ -9,11 +11,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "base/block_device.h"
 #include "base/bytes.h"
+#include "examine/report.h"
 #include "ondisk/partition_table.h"
+#include "outputs.h"
 
 namespace {
 
@@ -59,6 +64,16 @@ void read_and_check(std::vector<uint8_t> bytes) {
   if (!table.ok()) __builtin_trap();
   for (const auto& p : table->partitions)
     if (p.start > size || p.size > size - p.start) __builtin_trap();
+  mdguard::PathReports reports(1);
+  reports[0].name = disk->name();
+  reports[0].size = size;
+  reports[0].table = *table;
+  for (const auto& p : table->partitions) {
+    reports.emplace_back();
+    reports.back().name = disk->name() + ":" + std::to_string(p.number);
+    reports.back().partition = p;
+  }
+  mdguard::fuzzing::require_json(mdguard::examine_json({reports}).dump());
 }
 
 }  // namespace

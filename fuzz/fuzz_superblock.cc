@@ -1,13 +1,19 @@
 // Feeds arbitrary bytes to the superblock readers twice: as a whole device
 // (every location probed, as examine does) and as the block at each location,
-// then formats whatever was read, as every output mode would.
+// then formats whatever was read, as every output mode would: examine's, and
+// the assembly plan of the superblocks found (twice, as two members). The
+// JSON of both must be valid whatever the superblock's name and fields hold.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "assemble/format.h"
+#include "assemble/planner.h"
 #include "base/block_device.h"
 #include "examine/report.h"
 #include "ondisk/probe.h"
+#include "outputs.h"
 
 using namespace mdguard;
 
@@ -34,6 +40,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto probed = probe_superblocks(*dev)) report.probe = std::move(*probed);
   for (const auto& sb : report.probe.found) format_all(sb);
   (void)format_human(report);
-  (void)to_json(report).dump();
+  fuzzing::require_json(examine_json({{report}}).dump());
+
+  AssemblyInput in;
+  uint32_t minor = 0;
+  for (int copy = 0; copy < 2; ++copy)
+    for (const Superblock& sb : report.probe.found)
+      in.candidates.push_back({"/dev/fuzz" + std::to_string(minor), 8, minor++, sb});
+  auto plans = plan_assembly(in);
+  for (const ArrayAssembly& p : plans) (void)format_assembly(p);
+  fuzzing::require_json(assemblies_json(plans).dump());
   return 0;
 }

@@ -11,7 +11,11 @@
 //
 // Invariants: memory never fails to read, so detect_boot_code always
 // succeeds (an error would mean a read outside the disk); parsers keep only
-// what they diagnose nothing fatal about.
+// what they diagnose nothing fatal about. What `check` makes of the text
+// (its arrays rules on each array /proc/mdstat lists, its fstab rules, a
+// survive-one-disk row per member disk) is rendered in all four outputs, and
+// the JSON and the metrics must be valid: array and member names, the
+// progress, fstab's specs and targets all come from the input.
 //
 // Seeds (fuzz/corpus/system_files): fstab, /proc/mounts, mountinfo and
 // captured /proc/mdstat texts; the first sectors of the grub-install MBR
@@ -24,6 +28,9 @@
 #include <vector>
 
 #include "base/block_device.h"
+#include "check/arrays.h"
+#include "check/fstab.h"
+#include "check_outputs.h"
 #include "config/fstab.h"
 #include "config/mdstat.h"
 #include "ondisk/boot_code.h"
@@ -100,6 +107,49 @@ void disk(const BlockDevice& dev) {
     if (auto root = vol->root()) walk(*vol, *root, 3);
 }
 
+// `check`'s view of the arrays in `m`, as gather_arrays() builds it from
+// /proc/mdstat and sysfs (here the sysfs attributes are the input's words).
+CheckReport judge(const Mdstat& m, const MountFacts& mounts, std::string_view t) {
+  CheckReport r;
+  r.areas = {"arrays", "fstab", "survive one disk"};
+  std::string word(t.substr(0, t.find_first_of(" \n")));
+  for (const MdstatArray& a : m.arrays) {
+    if (r.arrays.size() >= 16) break;
+    ArrayFacts f;
+    f.devname = "/dev/" + a.name;
+    f.level = a.raid_level_number.value_or(1);
+    f.raid_disks = static_cast<uint32_t>(a.raid_disks.value_or(2));
+    f.array_state = a.active ? word : "inactive";
+    f.degraded = a.degraded() ? 1 : 0;
+    f.mismatch_cnt = a.size_kib.value_or(0);
+    if (a.progress) {
+      f.sync_action = a.progress->action;
+      if (a.progress->state == MdstatProgress::State::running) {
+        f.sync_percent = a.progress->permille / 10.0;
+        f.finish_minutes = static_cast<double>(a.progress->finish_seconds) / 60.0;
+      }
+    }
+    for (const MdstatMember& mm : a.members) {
+      f.members.push_back("/dev/" + mm.name);
+      f.member_slots.push_back(mm.spare ? -1 : mm.number);
+      SurviveRow row;
+      row.disk = "/dev/" + mm.name;
+      row.summary = a.name;
+      if (mm.faulty) row.problems.push_back(mm.name + " (" + word + ")");
+      if (mm.spare) row.blocked_by.push_back(word);
+      r.survive.push_back(std::move(row));
+    }
+    r.arrays.push_back(std::move(f));
+  }
+  check_arrays(r.arrays, r.findings);
+  DeviceFacts md, part;
+  md.devnode = r.arrays.empty() ? "/dev/md0" : r.arrays.front().devname;
+  md.md_array = true;
+  part.devnode = "/dev/" + word;
+  check_fstab(mounts, {md, part}, r.findings);
+  return r;
+}
+
 void text(std::string_view t) {
   Fstab fstab = parse_fstab("fstab", t);
   Fstab mounts = parse_mounts("mounts", t);
@@ -116,6 +166,12 @@ void text(std::string_view t) {
     (void)a.degraded();
     if (a.progress && a.progress->permille > 1000) __builtin_trap();
   }
+  MountFacts facts;
+  facts.fstab = fstab;
+  facts.proc_mounts = first;
+  facts.mtab_exists = true;
+  facts.mtab = parse_mounts("/etc/mtab", t.substr(half));
+  fuzzing::render_check(judge(m, facts, t));
   (void)parse_array_state(t);
   (void)parse_sync_action(t);
   (void)parse_sync_completed(t);

@@ -26,6 +26,8 @@ done
 KVER=6.1.0-56-amd64
 # shellcheck source=scripts/system-fixture-lib.sh
 . "$top/scripts/system-fixture-lib.sh"
+# Every check machine is a Debian one, with initramfs-tools.
+FIXTURE_INITRD_GENERATOR=initramfs-tools
 mkdir -p "$out_dir" "$work_dir/cache"
 
 # The arrays every tree draws on (real mdadm members, tests/fixtures/*/MANIFEST).

@@ -66,6 +66,23 @@ if [[ ! -d "$deps/boost-src/libs/program_options/src" ]]; then
   rm -rf "$deps/boost-dl"
 fi
 
+# promtool, for tests/check/promtool.sh. Debian ships it only inside the
+# prometheus server package, whose install pulls in a web UI and enables a
+# server; the one binary is unpacked from the .deb into .deps/ instead.
+if [[ ! -x "$deps/promtool/promtool" ]]; then
+  echo "setup: fetching promtool (unpacked from Debian's prometheus package)"
+  rm -rf "$deps/promtool-dl" && mkdir -p "$deps/promtool-dl"
+  (cd "$deps/promtool-dl" &&
+    { apt-get download prometheus >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get download prometheus >/dev/null; }; })
+  debs=("$deps"/promtool-dl/prometheus_*.deb)
+  dpkg-deb -x "${debs[0]}" "$deps/promtool-dl/root"
+  mkdir -p "$deps/promtool"
+  cp "$deps/promtool-dl/root/usr/bin/promtool" "$deps/promtool/promtool"
+  rm -rf "$deps/promtool-dl"
+  "$deps/promtool/promtool" --version >/dev/null
+fi
+
 # An include folder holding only boost, so glibc headers never mix with musl's.
 mkdir -p "$deps/boost-include"
 ln -sfn /usr/include/boost "$deps/boost-include/boost"

@@ -49,6 +49,10 @@ tree_begin() {
   echo "$what" >"$T/DESCRIPTION"
   write /proc/sys/kernel/osrelease <<<"$KVER"
   write /etc/hostname <<<"server"
+  # What builds the initrd there, for the fixes that rebuild it (check names
+  # update-initramfs only where initramfs-tools is installed).
+  [[ ${FIXTURE_INITRD_GENERATOR:-} == initramfs-tools ]] &&
+    write /usr/sbin/update-initramfs <<<"# initramfs-tools is installed (fixture marker)"
   mkdir -p "$T/sys/block" "$T/sys/class/block" "$T/dev"
   printf 'Personalities : [raid1] [linear] [multipath] [raid0] [raid6] [raid5] [raid4] [raid10] \n' \
     >"$W/mdstat.arrays"

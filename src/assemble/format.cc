@@ -75,7 +75,7 @@ Json assembly_json(const ArrayAssembly& p) {
 Json assemblies_json(const std::vector<ArrayAssembly>& plans) {
   Json arrays = Json::array();
   for (const ArrayAssembly& p : plans) arrays.push(assembly_json(p));
-  return Json::object().set("arrays", std::move(arrays));
+  return json_document().set("arrays", std::move(arrays));
 }
 
 }  // namespace mdguard

@@ -1,5 +1,6 @@
-// Printing assembly plans: for the console at boot, and as JSON
-// ({"arrays": [...]}) for --json and /run/mdguard/status.json.
+// Printing assembly plans: for the console at boot, and as JSON for --json
+// ({"schema": 1, "arrays": [...]}) and /run/mdguard/status.json (its
+// "arrays", one assembly_json each). docs/json.md describes the members.
 #pragma once
 
 #include <string>

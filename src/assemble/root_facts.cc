@@ -41,11 +41,20 @@ DeviceFacts facts_of(const System& sys, const BlockEntry& e) {
   f.minor = e.minor;
   f.md_array = e.name.rfind("md", 0) == 0;
   auto dev = sys.open_device(f.devnode);
-  if (!dev) return f;
-  if (!f.md_array)
-    if (auto probed = probe_superblocks(**dev); probed && !probed->found.empty())
+  if (!dev) {
+    if (dev.error().code != "no-medium") f.unreadable = dev.error().message;
+    return f;
+  }
+  if (!f.md_array) {
+    auto probed = probe_superblocks(**dev);
+    if (!probed)
+      f.unreadable = probed.error().message;
+    else if (!probed->found.empty())
       f.member_of = probed->found[probed->chosen.value_or(0)];
-  if (auto fs = probe_filesystem(**dev); fs && *fs) f.fs = **fs;
+  }
+  auto fs = probe_filesystem(**dev);
+  if (!fs && f.unreadable.empty()) f.unreadable = fs.error().message;
+  if (fs && *fs) f.fs = **fs;
   return f;
 }
 

@@ -92,6 +92,25 @@ RootVerdict raw_member(const std::string& value, const std::vector<DeviceFacts>&
   return v;
 }
 
+// What cannot be read is never an all-clear: the device may be a raw member.
+RootVerdict unreadable(const std::string& value, const std::vector<const DeviceFacts*>& which,
+                       bool named) {
+  RootVerdict v;
+  v.refuse = true;
+  v.code = "root-unreadable";
+  std::string list;
+  for (const DeviceFacts* d : which)
+    list += (list.empty() ? "" : "; ") + d->devnode + " (" + d->unreadable + ")";
+  v.resolved = named ? which.front()->devnode : "";
+  v.explanation = "root=" + value + (named ? " resolves to " : " may name ") + list +
+                  ", which mdguard could not read" +
+                  ": it cannot tell whether that is a raw member of an md array, and mounting "
+                  "half of a mirror wrecks it. Boot refused. To proceed: find out why the device "
+                  "cannot be read (dmesg; run as root), or, knowing the root is not on md, boot "
+                  "once with mdguard=off on the kernel command line.";
+  return v;
+}
+
 RootVerdict array_uuid_used(const std::string& value, const std::vector<DeviceFacts>& devices,
                             const Superblock& sb) {
   RootVerdict v;
@@ -148,6 +167,10 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
     return v;
   }
   if (const DeviceFacts* member = member_in(hits)) return raw_member(root_value, devices, *member);
+  std::vector<const DeviceFacts*> unread_hits, unread_any;
+  for (const DeviceFacts* d : hits)
+    if (!d->unreadable.empty()) unread_hits.push_back(d);
+  if (!unread_hits.empty()) return unreadable(root_value, unread_hits, true);
   if (spec->kind == RootSpec::Kind::uuid)
     for (const auto& d : devices)
       if (d.member_of && same_hex_digits(d.member_of->uuid_text(), spec->value))
@@ -159,6 +182,13 @@ RootVerdict guard_root(const std::string& root_value, const std::vector<DeviceFa
         "root=" + root_value + " resolves to " + v.resolved + ", which carries no md superblock.";
     return v;
   }
+  // UUID= and LABEL= are read from the contents: a device that could not be
+  // read may carry them, and be a raw member.
+  bool by_contents = spec->kind == RootSpec::Kind::uuid || spec->kind == RootSpec::Kind::label;
+  for (const DeviceFacts& d : devices)
+    if (!d.md_array && !d.unreadable.empty()) unread_any.push_back(&d);
+  if (by_contents && hits.empty() && !unread_any.empty())
+    return unreadable(root_value, unread_any, false);
   v.code = "root-not-found";
   v.explanation = "root=" + root_value + " matches no block device yet.";
   return v;

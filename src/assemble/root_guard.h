@@ -29,12 +29,16 @@ struct DeviceFacts {
   std::array<uint8_t, 16> array_uuid{};  // for md_array: the array it runs, when known
   std::optional<FsInfo> fs;
   std::string partuuid, partlabel;
+  // Why the device could not be opened or probed; empty when it was read.
+  // Such a device may be anything, a raw member among others: it is never
+  // taken for "no md superblock".
+  std::string unreadable;
 };
 
 struct RootVerdict {
   bool refuse = false;
   std::string code;      // root-on-md, root-plain, root-on-raw-member, array-uuid-as-root,
-                         // root-not-found
+                         // root-not-found, root-unreadable
   std::string resolved;  // the device root= lands on (the md device when there is one)
   std::string explanation;
 };

@@ -62,14 +62,4 @@ Json findings_json(const Findings& f) {
   return arr;
 }
 
-std::string findings_prometheus(const Findings& f) {
-  std::string out =
-      "# HELP mdguard_findings Findings of the last `mdguard check`, by severity.\n"
-      "# TYPE mdguard_findings gauge\n";
-  for (auto sev : {Finding::Severity::error, Finding::Severity::warning, Finding::Severity::info})
-    out += "mdguard_findings{severity=\"" + std::string(to_string(sev)) + "\"} " +
-           std::to_string(f.count(sev)) + "\n";
-  return out;
-}
-
 }  // namespace mdguard

@@ -34,7 +34,4 @@ std::string format_findings(const Findings& f, const std::vector<std::string>& a
                             const std::string& verdict);
 Json findings_json(const Findings& f);
 
-// node_exporter textfile collector format.
-std::string findings_prometheus(const Findings& f);
-
 }  // namespace mdguard

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/utf8.h"
+
 namespace mdguard {
 
 Json& Json::set(std::string key, Json value) {
@@ -14,20 +16,37 @@ Json& Json::push(Json value) {
   return *this;
 }
 
+// RFC 8259 section 7: quote, backslash and U+0000..U+001F must be escaped.
+// DEL and the C1 controls (U+0080..U+009F) are escaped too, so that no
+// terminal control sequence reaches a console that shows the JSON. Text that
+// is not valid UTF-8 is repaired first (U+FFFD for each ill-formed subpart,
+// base/utf8.h): RFC 8259 section 8.1 requires UTF-8, and a \u00XX escape of
+// a raw byte would claim a Latin-1 character the bytes never meant ("\u00ff"
+// reads as "ÿ", which no consumer could tell from a real one).
 std::string json_quote(const std::string& s) {
+  std::string text = to_valid_utf8(s);
   std::string out = "\"";
-  for (unsigned char c : s) {
+  auto escape = [&out](unsigned code) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", code);
+    out += buf;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
       case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          escape(c);
+        } else if (c == 0xc2 && i + 1 < text.size() &&
+                   static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+          escape(static_cast<unsigned char>(text[++i]));  // C2 80..9F: U+0080..U+009F
         } else {
           out += static_cast<char>(c);
         }
@@ -86,6 +105,10 @@ void Json::write(std::string& out, int indent, int depth) const {
     newline(out, indent, depth);
     out += '}';
   }
+}
+
+Json json_document() {
+  return Json::object().set("schema", kJsonSchema);
 }
 
 std::string Json::dump(int indent) const {

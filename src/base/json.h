@@ -1,4 +1,6 @@
-// A small JSON value and its printer, for every --json output.
+// A small JSON value and its printer, for every --json output. The printer
+// always writes valid UTF-8 JSON (RFC 8259), whatever bytes its strings hold:
+// see json_quote.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,18 @@ class Json {
   std::variant<std::nullptr_t, bool, int64_t, uint64_t, std::string, Array, Object> v_;
 };
 
+// A JSON string: text that is not valid UTF-8 has each ill-formed subpart
+// replaced by U+FFFD (base/utf8.h); quote, backslash and the control
+// characters U+0000..U+001F, U+007F..U+009F are escaped.
 std::string json_quote(const std::string& s);
+
+// The version of every JSON document mdguard prints (docs/json.md): it goes
+// up by one when a member is removed, renamed or changes type or meaning;
+// new members do not change it.
+constexpr int kJsonSchema = 1;
+
+// An object whose first member is "schema": kJsonSchema: the top of every
+// JSON document mdguard prints.
+Json json_document();
 
 }  // namespace mdguard

@@ -74,8 +74,8 @@ void check_boot_code(BootMode mode, const std::vector<DiskBoot>& boot_disks, Fin
              Finding::Severity::error, kArea, d.disk,
              std::string(to_string(mode)) + " boot: " + why,
              d.disk + " holds a copy of /boot, but nothing on it starts the machine: when the "
-                      "other disk dies, which is when it matters, the machine does not boot (the "
-                      "how-to's `grub> setup (hd1)`).",
+                      "other disk dies, which is when it matters, the machine does not boot. Every "
+                      "disk of the mirror needs its own boot code.",
              mode == BootMode::uefi ? "give " + d.disk +
                                           " its own EFI system partition with a loader: copy the "
                                           "ESP, then `efibootmgr --create --disk " +

@@ -29,9 +29,13 @@ struct ArrayFacts {
   bool clean = true;
   std::vector<std::string> members;  // /dev/sda1, as the kernel names them
   std::vector<int> member_slots;     // parallel to members; -1: spare or unknown
-  std::string array_state;           // clean, active, inactive, read-auto, ...
-  uint32_t degraded = 0;             // members missing
-  std::string sync_action;           // idle, resync, recover, check, repair, reshape
+  // Parallel to members: a full copy of its slot. sysfs dev-X/state holds
+  // "in_sync" and recovery_start is "none" (md.c state_show,
+  // recovery_start_show); a member being rebuilt has a slot but is no copy.
+  std::vector<bool> member_in_sync;
+  std::string array_state;  // clean, active, inactive, read-auto, ...
+  uint32_t degraded = 0;    // members missing
+  std::string sync_action;  // idle, resync, recover, check, repair, reshape
   std::optional<double> sync_percent;
   std::optional<double> finish_minutes;
   uint64_t mismatch_cnt = 0;

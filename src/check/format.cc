@@ -1,8 +1,12 @@
 #include "check/format.h"
 
 #include <cstdio>
+#include <map>
+#include <string_view>
+#include <utility>
 
 #include "base/json.h"
+#include "base/utf8.h"
 
 namespace mdguard {
 namespace {
@@ -13,24 +17,38 @@ std::string flat(std::string s) {
   return s;
 }
 
-// Label values escape backslash, quote and new line (exposition format).
+// A label value in the text exposition format: UTF-8 (base/utf8.h repairs
+// what is not, as in JSON), with backslash, double quote and line feed
+// escaped (prometheus.io/docs/instrumenting/exposition_formats).
 std::string label(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (char c : to_valid_utf8(s)) {
     if (c == '\\' || c == '"') out += '\\';
-    out += c == '\n' ? 'n' : c;
+    out += c == '\n' ? std::string("\\n") : std::string(1, c);
   }
   return out;
 }
 
+// node_exporter's md collector labels arrays and disks by kernel name
+// (device="md0", device="sda"), not by device node.
+std::string device_label(const std::string& node) {
+  std::string_view name = node;
+  if (name.substr(0, 5) == "/dev/") name.remove_prefix(5);
+  return "device=\"" + label(std::string(name)) + "\"";
+}
+
 std::string number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 
+bool redundant(int32_t level) {
+  return level == 1 || level == 4 || level == 5 || level == 6 || level == 10;
+}
+
 bool passes(const CheckReport& r) {
-  return r.findings.count(Finding::Severity::error) == 0;
+  return r.ok();
 }
 
 }  // namespace
@@ -38,10 +56,15 @@ bool passes(const CheckReport& r) {
 std::string check_human(const CheckReport& r) {
   std::string out;
   // Name the areas that passed, so a clean run shows what it looked at.
+  // and those it did not, with why: only what was looked at is "ok".
   for (const std::string& area : r.areas) {
     bool any = false;
     for (const Finding& f : r.findings.items) any = any || f.area == area;
-    if (!any) out += area + ": ok\n";
+    if (auto why = r.not_checked.find(area); why != r.not_checked.end())
+      out += area + ": not checked (" + why->second + ")\n";
+    else if (!any)
+      out +=
+          area + ": ok" + (r.looked_at.count(area) ? " (" + r.looked_at.at(area) + ")" : "") + "\n";
   }
   if (!out.empty()) out += "\n";
   out += format_findings(r.findings, r.areas, "");
@@ -57,18 +80,22 @@ std::string check_json(const CheckReport& r) {
     for (const std::string& p : row.problems) problems.push(p);
     survive.push(Json::object()
                      .set("disk", row.disk)
-                     .set("boots", row.problems.empty())
+                     .set("boots", row.boots())
                      .set("summary", row.summary)
                      .set("problems", std::move(problems)));
   }
   Json areas = Json::array();
   for (const std::string& a : r.areas) areas.push(a);
-  return Json::object()
+  Json not_checked = Json::object();
+  for (const auto& [area, why] : r.not_checked) not_checked.set(area, why);
+  for (const std::string& a : r.skipped) not_checked.set(a, "not asked for (--only)");
+  return json_document()
              .set("ok", passes(r))
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
              .set("warnings", static_cast<uint64_t>(r.findings.count(Finding::Severity::warning)))
              .set("verdict", r.verdict())
              .set("areas", std::move(areas))
+             .set("not_checked", std::move(not_checked))
              .set("findings", findings_json(r.findings))
              .set("survive_one_disk", std::move(survive))
              .dump() +
@@ -83,38 +110,69 @@ std::string check_short(const CheckReport& r) {
   return out;
 }
 
+// One gauge family per metric, HELP and TYPE first, one sample per label
+// set (sorted; two disks or arrays that shorten to the same label are one
+// series), families without samples left out. What each metric claims, and
+// why node_exporter's node_md_* are not repeated: docs/metrics.md.
 std::string check_prometheus(const CheckReport& r) {
-  auto header = [](const char* name, const char* help) {
-    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n";
+  using Samples = std::map<std::string, std::string>;  // labels -> value
+  std::string out;
+  auto family = [&out](const char* name, const char* help, const Samples& samples) {
+    if (samples.empty()) return;
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n";
+    for (const auto& [labels, value] : samples)
+      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + value + "\n";
   };
-  auto sample = [](const char* name, const std::string& labels, const std::string& value) {
-    return std::string(name) + "{" + labels + "} " + value + "\n";
-  };
-  auto of = [](const ArrayFacts& a) { return "array=\"" + label(a.devname) + "\""; };
 
-  std::string out = findings_prometheus(r.findings);
-  out += header("mdguard_check_ok", "1 when `mdguard check` found no error.");
-  out += "mdguard_check_ok " + std::string(passes(r) ? "1" : "0") + "\n";
-  out += header("mdguard_array_state", "The md array's array_state (1 for the current one).");
+  family("mdguard_check_ok",
+         "1 when the last mdguard check passed, as its exit status says (no error; with --strict "
+         "no warning either) in the areas it checked, 0 when not (see mdguard_check_findings).",
+         {{"", passes(r) ? "1" : "0"}});
+
+  // Counted per id and severity: an id can come up once per array or file,
+  // and the same id is an error for / and a warning for a data array.
+  std::map<std::pair<std::string, std::string>, size_t> counts;
+  for (const Finding& f : r.findings.items) ++counts[{f.id, to_string(f.severity)}];
+  Samples findings;
+  for (const auto& [key, n] : counts)
+    findings["id=\"" + label(key.first) + "\",severity=\"" + label(key.second) + "\""] =
+        std::to_string(n);
+  family("mdguard_check_findings",
+         "Findings of the last mdguard check with this id and severity; ids absent have none.",
+         findings);
+
+  Samples survives;
+  for (const SurviveRow& row : r.survive) {
+    std::string& v = survives[device_label(row.disk)];
+    v = (v.empty() || v == "1") && row.boots() ? "1" : "0";  // any "no" wins
+  }
+  family("mdguard_check_survives_disk_loss",
+         "1 when the last mdguard check found that the machine boots with this disk gone, 0 when "
+         "not.",
+         survives);
+
+  // node_exporter reads no mismatch_cnt. Only levels with copies or parity
+  // have one that means something (md.rst), and only a running array.
+  Samples mismatches;
   for (const ArrayFacts& a : r.arrays)
-    out += sample("mdguard_array_state", of(a) + ",state=\"" + label(a.array_state) + "\"", "1");
-  out += header("mdguard_array_degraded", "Members the md array is missing.");
+    if (redundant(a.level) && a.array_state != "inactive" && !a.array_state.empty())
+      mismatches.emplace(device_label(a.devname), std::to_string(a.mismatch_cnt));
+  family("mdguard_array_mismatch_sectors",
+         "The md array's mismatch_cnt: sectors the last check or repair found to differ between "
+         "copies.",
+         mismatches);
+
+  // The kernel's own progress (/proc/mdstat, per member), right for every
+  // level; node_md_blocks_synced / node_md_blocks is not on RAID 4/5/6/10,
+  // where a member's blocks are a fraction of the array's.
+  Samples progress;
   for (const ArrayFacts& a : r.arrays)
-    out += sample("mdguard_array_degraded", of(a), std::to_string(a.degraded));
-  out += header("mdguard_array_sync_action", "The md array's sync_action (1 for the current one).");
-  for (const ArrayFacts& a : r.arrays)
-    out += sample("mdguard_array_sync_action", of(a) + ",action=\"" + label(a.sync_action) + "\"",
-                  "1");
-  out += header("mdguard_array_sync_percent", "Progress of a running resync or recovery.");
-  for (const ArrayFacts& a : r.arrays)
-    if (a.sync_percent) out += sample("mdguard_array_sync_percent", of(a), number(*a.sync_percent));
-  out += header("mdguard_array_mismatch_cnt", "Sectors found inconsistent by the last check.");
-  for (const ArrayFacts& a : r.arrays)
-    out += sample("mdguard_array_mismatch_cnt", of(a), std::to_string(a.mismatch_cnt));
-  out += header("mdguard_survives_disk_loss", "1 when the machine boots without this disk.");
-  for (const SurviveRow& row : r.survive)
-    out += sample("mdguard_survives_disk_loss", "disk=\"" + label(row.disk) + "\"",
-                  row.problems.empty() ? "1" : "0");
+    if (a.sync_percent)
+      progress.emplace(device_label(a.devname) + ",action=\"" + label(a.sync_action) + "\"",
+                       number(*a.sync_percent / 100.0));
+  family("mdguard_array_sync_completed_ratio",
+         "Progress of the md array's running resync, recovery, check or reshape, from 0 to 1.",
+         progress);
   return out;
 }
 

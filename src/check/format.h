@@ -15,7 +15,9 @@ std::string check_json(const CheckReport& r);
 // in the text become spaces): what the initramfs-tools hook and dracut
 // module read at image build time.
 std::string check_short(const CheckReport& r);
-// node_exporter textfile collector: findings by severity, each array's state.
+// node_exporter textfile collector metrics (docs/metrics.md): mdguard's
+// verdicts (check ok, findings per id, survives the loss of each disk) and the
+// array figures node_exporter's md collector does not give.
 std::string check_prometheus(const CheckReport& r);
 
 }  // namespace mdguard

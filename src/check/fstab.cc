@@ -121,8 +121,8 @@ void check_mtab(const MountFacts& m, Findings& out) {
   }
   out.add({"mtab-not-proc", Finding::Severity::warning, kArea, "/etc/mtab", what,
            "pivot_root and manual mounts do not update a file; tools that read it (df, older "
-           "mount) report the old disks (the how-to: \"fix /etc/mtab\").",
-           "`ln -sf ../proc/self/mounts /etc/mtab`"});
+           "mount) report the old disks.",
+           "`ln -sf ../proc/self/mounts " + m.root + "/etc/mtab`"});
 }
 
 }  // namespace

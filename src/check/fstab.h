@@ -19,6 +19,7 @@ struct MountFacts {
   bool mtab_is_link = false;
   std::string mtab_link;      // the link's target
   std::optional<Fstab> mtab;  // a regular /etc/mtab's contents
+  std::string root;           // the checked system's folder from here (--root), else empty
 };
 
 void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out);

@@ -1,5 +1,7 @@
 #include "check/gather.h"
 
+#include <algorithm>
+
 #include "config/mdstat.h"
 #include "config/paths.h"
 #include "ondisk/probe.h"
@@ -18,6 +20,20 @@ int32_t level_number(const std::string& level) {
   for (int32_t l : {-1, 0, 1, 4, 5, 6, 10, -4})
     if (const char* n = level_name(l); n && level == n) return l;
   return 0;
+}
+
+// What cannot be read is not in sync: only a state that says so counts.
+bool member_in_sync(const std::string& state, const std::string& recovery_start) {
+  bool in_sync = false, faulty = false;
+  size_t start = 0;
+  while (start <= state.size()) {
+    size_t comma = std::min(state.find(',', start), state.size());
+    std::string word = state.substr(start, comma - start);
+    in_sync = in_sync || word == "in_sync";
+    faulty = faulty || word == "faulty";
+    start = comma + 1;
+  }
+  return in_sync && !faulty && recovery_start == "none";
 }
 
 void identify(const System& sys, ArrayFacts& a) {
@@ -58,6 +74,9 @@ ArrayFacts array_facts(const System& sys, const std::string& name, const Mdstat&
     a.members.push_back("/dev/" + entry.substr(4));
     auto slot = parse_sysfs_number(sys.read_line(dir + entry + "/slot").value_or("none"));
     a.member_slots.push_back(slot ? static_cast<int>(*slot) : -1);
+    a.member_in_sync.push_back(
+        member_in_sync(sys.read_line(dir + entry + "/state").value_or(""),
+                       sys.read_line(dir + entry + "/recovery_start").value_or("none")));
   }
   a.layout = static_cast<uint32_t>(number(sys, dir + "layout"));
   identify(sys, a);

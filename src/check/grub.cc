@@ -2,14 +2,23 @@
 
 #include <algorithm>
 
+#include "config/paths.h"
+#include "grub/kernel_args.h"
+
 namespace mdguard {
 namespace {
 
 constexpr const char* kArea = "grub";
 
-std::string regenerate(const GrubFacts& f) {
-  if (f.entry && f.entry->legacy) return "edit " + f.config + " (legacy GRUB: `update-grub`)";
-  return "`update-grub` (Fedora/RHEL: `grub2-mkconfig -o " + f.config + "`)";
+std::string regenerate(const GrubFacts& f, const GrubContext& ctx) {
+  const std::string& run = ctx.rebuilder.chroot;
+  if (f.entry && f.entry->legacy)
+    return "edit " + host_path(ctx.rebuilder, f.config) + " (Debian's legacy GRUB: `" + run +
+           "update-grub`)";
+  // Debian's update-grub writes /boot/grub/grub.cfg; Fedora and RHEL name
+  // the file to grub2-mkconfig.
+  if (f.config == paths::kGrub2Config[1]) return "`" + run + "grub2-mkconfig -o " + f.config + "`";
+  return "`" + run + "update-grub`";
 }
 
 // "(hd0,msdos1)/vmlinuz" -> "/vmlinuz": the device is the boot filesystem.
@@ -60,7 +69,7 @@ void check_root(const GrubFacts& f, const BootEntryFacts& e, const GrubContext& 
              "the default entry \"" + e.title + "\" passes no root= to the kernel",
              "initramfs-tools mounts what root= names; without it the boot stops in the initrd "
              "shell.",
-             "add root=UUID=<the filesystem UUID of /> to the entry, " + regenerate(f)});
+             "add root=UUID=<the filesystem UUID of /> to the entry, " + regenerate(f, ctx)});
     return;
   }
   RootVerdict v = guard_root(*root, ctx.devices);
@@ -69,16 +78,16 @@ void check_root(const GrubFacts& f, const BootEntryFacts& e, const GrubContext& 
     out.add({"grub-root-raw-member", Finding::Severity::error, kArea, e.subject,
              said + ", which is a raw RAID member (" + v.resolved + ")", v.explanation,
              "point root= at the array's filesystem (root=UUID=<blkid of the md device>), " +
-                 regenerate(f)});
+                 regenerate(f, ctx)});
   } else if (v.code == "array-uuid-as-root") {
     out.add({"grub-root-array-uuid", Finding::Severity::error, kArea, e.subject,
              said + ": that is an md array UUID, not a filesystem UUID", v.explanation,
-             "use the filesystem's UUID (`blkid` on the md device), " + regenerate(f)});
+             "use the filesystem's UUID (`blkid` on the md device), " + regenerate(f, ctx)});
   } else if (v.code == "root-not-found") {
     out.add({"grub-root-unresolved", Finding::Severity::error, kArea, e.subject,
              said + ", which names no device on this machine",
              "The initrd waits for a root device that never appears, then drops to a shell.",
-             "point root= at the filesystem that fstab mounts on /, " + regenerate(f)});
+             "point root= at the filesystem that fstab mounts on /, " + regenerate(f, ctx)});
   } else if (!ctx.fstab_root.empty() && v.resolved != ctx.fstab_root) {
     bool fstab_on_md = ctx.fstab_root.rfind("/dev/md", 0) == 0;
     out.add({v.code == "root-plain" && fstab_on_md ? "grub-root-not-on-raid"
@@ -87,7 +96,7 @@ void check_root(const GrubFacts& f, const BootEntryFacts& e, const GrubContext& 
              said + " (" + v.resolved + "), but fstab mounts " + ctx.fstab_root + " on /",
              "The kernel boots the other root: the old disk, or a copy that no longer gets the "
              "updates; the mirror is not what runs.",
-             "set root= to the filesystem on " + ctx.fstab_root + ", " + regenerate(f)});
+             "set root= to the filesystem on " + ctx.fstab_root + ", " + regenerate(f, ctx)});
   } else if (v.code == "root-plain") {
     if (const DeviceFacts* copy = raid_copy(v.resolved, ctx.devices))
       out.add({"grub-root-not-on-raid", Finding::Severity::error, kArea, e.subject,
@@ -96,7 +105,7 @@ void check_root(const GrubFacts& f, const BootEntryFacts& e, const GrubContext& 
                "The migration is not finished: the next boot runs from the old disk, and the "
                "copy on the array goes stale.",
                "if " + copy->devnode + " is the new /, boot root=UUID=" + copy->fs->uuid + ", " +
-                   regenerate(f)});
+                   regenerate(f, ctx)});
   }
 }
 
@@ -107,7 +116,7 @@ void check_files(const GrubFacts& f, const BootEntryFacts& e, const GrubContext&
              "the default entry's kernel " + e.kernel->written + " is not there (" +
                  e.kernel->path + ")",
              "GRUB stops with \"file not found\" before Linux starts.",
-             "install the kernel package again, " + regenerate(f)});
+             "install the kernel package again, " + regenerate(f, ctx)});
   if (e.initrds.empty() && !ctx.arrays.empty())
     out.add({"grub-no-initrd", Finding::Severity::error, kArea, e.subject,
              "the default entry \"" + e.title + "\" loads no initrd",
@@ -116,15 +125,13 @@ void check_files(const GrubFacts& f, const BootEntryFacts& e, const GrubContext&
              "is mounted.",
              "add an initrd line for " +
                  (e.kernel_version.empty() ? std::string("the kernel") : e.kernel_version) + ", " +
-                 regenerate(f)});
+                 regenerate(f, ctx)});
   for (const BootFile& i : e.initrds)
     if (!i.exists)
       out.add({"grub-initrd-missing", Finding::Severity::error, kArea, e.subject,
                "the default entry's initrd " + i.written + " is not there (" + i.path + ")",
                "GRUB stops with \"file not found\", or the kernel panics: no root.",
-               "`update-initramfs -c -k " +
-                   (e.kernel_version.empty() ? std::string("VERSION") : e.kernel_version) +
-                   "` (dracut: `dracut -f " + i.path + "`)"});
+               create_image(ctx.rebuilder, e.kernel_version)});
 }
 
 void check_boot_array(const GrubFacts& f, const BootEntryFacts& e, const GrubContext& ctx,
@@ -151,7 +158,7 @@ void check_boot_array(const GrubFacts& f, const BootEntryFacts& e, const GrubCon
                  " module",
              "grub.cfg was generated before /boot moved to the array: GRUB cannot open the "
              "array to read the kernel and initrd, or reads them from one disk's copy only.",
-             "`grub-install` on every disk of " + a.devname + ", then " + regenerate(f)});
+             "`grub-install` on every disk of " + a.devname + ", then " + regenerate(f, ctx)});
 }
 
 }  // namespace
@@ -229,12 +236,12 @@ void check_grub(const GrubFacts& f, const GrubContext& ctx, Findings& out) {
                            : "";
     out.add({"grub-config-problem", Finding::Severity::warning, kArea, at(d.file, d.line),
              d.message + more, "GRUB may stop at this line, or boot something other than expected.",
-             regenerate(f)});
+             regenerate(f, ctx)});
   }
   if (!f.entry) {
     out.add({"grub-no-entry", Finding::Severity::error, kArea, f.config,
              "the configuration has no menu entry to boot",
-             "GRUB stops at its prompt or menu: nothing boots.", regenerate(f)});
+             "GRUB stops at its prompt or menu: nothing boots.", regenerate(f, ctx)});
     return;
   }
   const BootEntryFacts& e = *f.entry;

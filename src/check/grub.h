@@ -12,7 +12,9 @@
 #include "base/diagnostic.h"
 #include "base/finding.h"
 #include "check/facts.h"
+#include "check/rebuild.h"
 #include "grub/config.h"
+#include "grub/default_entry.h"
 #include "grub/legacy.h"
 
 namespace mdguard {
@@ -54,6 +56,7 @@ struct GrubContext {
   std::string fstab_root;                // the device fstab mounts on /, resolved; empty: unknown
   std::optional<ArrayFacts> boot_array;  // the array holding /boot (or / when not separate)
   bool bios = true;                      // firmware boots through the MBR/BIOS boot partition
+  Rebuilder rebuilder;                   // how a missing initrd is made on that machine
 };
 
 // Pure conversions from the parsed configuration: what a path in the entry

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/mdadm_conf.h"
+#include "config/paths.h"
 #include "config/policy.h"
 
 namespace mdguard {
@@ -10,9 +11,21 @@ namespace {
 
 constexpr const char* kArea = "initrd";
 
+// The image being built by a hook lives in a temporary folder: the fix
+// rebuilds the kernel's image instead, never names that folder.
 std::string rebuild(const InitrdFacts& f) {
-  return "`update-initramfs -u -k " + f.kernel + "` (dracut: `dracut -f " + f.path + " " +
-         f.kernel + "`), then `mdguard check` again";
+  return (f.tree ? "then rebuild: " + rebuild_for(f.rebuilder, f.kernel)
+                 : rebuild_image(f.rebuilder, f.path, f.kernel)) +
+         ", then `mdguard check` again";
+}
+
+// "…(Debian package zstd)" in the decompressor's error names what to install.
+std::string missing_package(const std::string& error) {
+  const std::string tag = "Debian package ";
+  size_t at = error.find(tag);
+  if (at == std::string::npos) return {};
+  size_t end = error.find(')', at);
+  return error.substr(at + tag.size(), end == std::string::npos ? end : end - at - tag.size());
 }
 
 bool has_any(const InitrdListing& l, std::initializer_list<const char*> paths) {
@@ -102,7 +115,8 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
              "the initrd holds no mdadm.conf",
              "Arrays then come up under whatever name their superblock suggests (md127), and a "
              "root=/dev/md0 or an fstab naming /dev/md0 finds nothing.",
-             "make sure /etc/mdadm/mdadm.conf lists the arrays, " + rebuild(f)});
+             "make sure " + host_path(f.rebuilder, "/etc/mdadm/mdadm.conf") +
+                 " lists the arrays, " + rebuild(f)});
     return;
   }
   MdadmConf conf = parse_mdadm_conf(f.path + ":etc/mdadm/mdadm.conf", *text);
@@ -114,9 +128,8 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
              "the initrd's mdadm.conf does not list " + a.text(),
              "The initrd assembles only the arrays its own copy of mdadm.conf lists: this one is "
              "left alone at boot, and a root on it is never found (or a member is mounted).",
-             "`mdadm --detail --brief " + a.devname +
-                 " >> /etc/mdadm/mdadm.conf` if missing "
-                 "there too, " +
+             "`mdadm --detail --brief " + a.devname + " >> " +
+                 host_path(f.rebuilder, "/etc/mdadm/mdadm.conf") + "` if missing there too, " +
                  rebuild(f)});
   }
 }
@@ -125,22 +138,31 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
 
 void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out,
                   const std::vector<std::string>& vital) {
-  if (arrays.empty()) return;  // nothing for an initrd to assemble
+  // An image asked for with --initrd that cannot be read is an error even
+  // with no array to judge it by; the boot's own images matter only when
+  // there are arrays to assemble.
+  if (arrays.empty() && !f.given) return;
   if (!f.listing) {
-    out.add(
-        {f.error.find("No such file") != std::string::npos ? "initrd-missing" : "initrd-unreadable",
-         Finding::Severity::error, kArea, f.path,
-         "the initrd of " + f.why + " cannot be read: " + f.error,
-         "The kernel boots without the tools that assemble the arrays.", rebuild(f)});
+    std::string package = missing_package(f.error);
+    bool missing = f.error_code == "io-error" && f.error.find("No such file") != std::string::npos;
+    bool no_tool = f.error_code == "decompressor-missing" && !package.empty();
+    std::string fix = no_tool ? "`apt-get install " + package + "`, then `mdguard check` again"
+                      : missing && f.given ? "check the path given to --initrd"
+                                           : rebuild(f);
+    out.add({missing ? "initrd-missing" : "initrd-unreadable", Finding::Severity::error, kArea,
+             f.path, "the initrd of " + f.why + " cannot be read: " + f.error,
+             no_tool ? "mdguard reads the image with the system's decompressor, as the kernel "
+                       "unpacks it at boot: without one nothing in it can be checked."
+                     : "The kernel boots without the tools that assemble the arrays.",
+             fix});
     return;
   }
-  if (arrays.empty()) return;
+  if (arrays.empty()) return;  // nothing the initrd must assemble
   if (!has_mdguard(*f.listing) && !has_mdadm(*f.listing)) {
     out.add({"initrd-no-assembler", Finding::Severity::error, kArea, f.path,
              "the initrd holds neither mdguard nor mdadm",
              "Nothing assembles the arrays at boot: the kernel waits for a root that never "
-             "comes, or mounts half of a 0.90/1.0 mirror directly (the how-to's \"DON'T FORGET "
-             "THIS PART\").",
+             "comes, or mounts half of a 0.90/1.0 mirror directly, and the halves diverge.",
              "install mdadm (or mdguard's initramfs hook), " + rebuild(f)});
     return;
   }

@@ -10,6 +10,7 @@
 
 #include "base/finding.h"
 #include "check/facts.h"
+#include "check/rebuild.h"
 #include "initrd/image.h"
 
 namespace mdguard {
@@ -20,7 +21,11 @@ struct InitrdFacts {
   std::string why;     // "the running kernel's", "GRUB's default entry"
   std::optional<InitrdListing> listing;
   std::string error;          // could not be read
+  std::string error_code;     // its reason: io-error, decompressor-missing, initrd-junk, ...
   std::string kernel_config;  // text of /boot/config-VERSION, empty when absent
+  bool tree = false;          // a directory being packed (a hook's $DESTDIR), not an image
+  bool given = false;         // named by --initrd: an error when unreadable, arrays or not
+  Rebuilder rebuilder;        // how the fixes rebuild it on that machine
 };
 
 // What the initrd will do with a degraded array, for "survive one disk".

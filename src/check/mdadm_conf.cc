@@ -2,11 +2,12 @@
 
 #include <map>
 
+#include "check/rebuild.h"
+
 namespace mdguard {
 namespace {
 
 constexpr const char* kArea = "mdadm.conf";
-const std::string kRebuild = "then rebuild the initrd (`update-initramfs -u` or `dracut -f`)";
 
 std::string at(const MdadmConf& conf, int line) {
   return line ? conf.file + ":" + std::to_string(line) : conf.file;
@@ -42,7 +43,8 @@ const ConfArray* listed_by_name(const MdadmConf& conf, const ArrayFacts& a) {
   return nullptr;
 }
 
-void check_array_listed(const MdadmConf& conf, const ArrayFacts& a, Findings& out) {
+void check_array_listed(const MdadmConf& conf, const ArrayFacts& a, Findings& out,
+                        const Rebuilder& rb) {
   if (!a.uuid_known) return;
   if (find_array_by_uuid(conf, a.uuid)) return;
   if (const ConfArray* by_name = listed_by_name(conf, a); by_name && by_name->uuid) {
@@ -52,7 +54,7 @@ void check_array_listed(const MdadmConf& conf, const ArrayFacts& a, Findings& ou
              "At boot the listed UUID matches no disk, so " + a.devname +
                  " is not assembled under that name: it comes up as md127, or not at all.",
              "replace line " + std::to_string(by_name->line) + " with `" + brief_line(a) + "`, " +
-                 kRebuild});
+                 "then rebuild the initrd: " + rebuild_for(rb, "")});
     return;
   }
   if (conf.arrays.empty()) {
@@ -60,18 +62,20 @@ void check_array_listed(const MdadmConf& conf, const ArrayFacts& a, Findings& ou
              a.text() + " runs but " + conf.file + " has no ARRAY line for it",
              "Without ARRAY lines arrays are assembled under whatever name their superblock "
              "suggests (often md127), and the initrd's copy cannot pin /dev/md0.",
-             "`mdadm --detail --brief " + a.devname + " >> " + conf.file + "`, " + kRebuild});
+             "`mdadm --detail --brief " + a.devname + " >> " + host_path(rb, conf.file) + "`, " +
+                 "then rebuild the initrd: " + rebuild_for(rb, "")});
     return;
   }
   out.add({"mdadm-conf-array-missing", Finding::Severity::error, kArea, conf.file,
            a.text() + " runs but is not listed",
-           "When ARRAY lines exist only listed arrays are assembled at boot: this one is not "
-           "(the how-to's failure: the initrd never builds the array).",
-           "`mdadm --detail --brief " + a.devname + " >> " + conf.file + "`, " + kRebuild});
+           "When ARRAY lines exist only listed arrays are assembled at boot: this one is not, "
+           "and whatever lives on it is not found.",
+           "`mdadm --detail --brief " + a.devname + " >> " + host_path(rb, conf.file) + "`, " +
+               "then rebuild the initrd: " + rebuild_for(rb, "")});
 }
 
-void check_listed_exist(const MdadmConf& conf, const std::vector<ArrayFacts>& arrays,
-                        Findings& out) {
+void check_listed_exist(const MdadmConf& conf, const std::vector<ArrayFacts>& arrays, Findings& out,
+                        const Rebuilder& rb) {
   for (const ConfArray& c : conf.arrays) {
     if (c.ignore() || !c.uuid) continue;
     bool found = false;
@@ -82,7 +86,8 @@ void check_listed_exist(const MdadmConf& conf, const std::vector<ArrayFacts>& ar
                    " matches no array on this system",
                "A stale line is harmless until its name collides with a real array; it also "
                "makes the boot wait for disks that never come.",
-               "delete line " + std::to_string(c.line) + " if the array is gone, " + kRebuild});
+               "delete line " + std::to_string(c.line) + " if the array is gone, " +
+                   "then rebuild the initrd: " + rebuild_for(rb, "")});
   }
 }
 
@@ -113,21 +118,23 @@ void check_duplicates(const MdadmConf& conf, Findings& out) {
 }
 
 void check_device_line(const MdadmConf& conf, const std::vector<ArrayFacts>& arrays,
-                       const std::vector<std::string>& proc_partitions, Findings& out) {
+                       const std::vector<std::string>& proc_partitions, Findings& out,
+                       const Rebuilder& rb) {
   if (conf.device_line == 0) return;  // the default, "partitions", covers every partition
   for (const ArrayFacts& a : arrays)
     for (const std::string& m : a.members)
       if (!device_line_covers(conf, m, proc_partitions))
-        out.add(
-            {"mdadm-conf-device-line", Finding::Severity::error, kArea, at(conf, conf.device_line),
-             "the DEVICE line does not cover " + m + ", a member of " + a.devname,
-             "mdadm only looks at devices the DEVICE line names: at boot " + m +
-                 " is ignored and " + a.devname +
-                 " starts degraded or not at all (the "
-                 "how-to: \"make sure you remember the DEVICE line\").",
-             "add " + m + " (or a glob such as " +
-                 m.substr(0, m.find_last_not_of("0123456789") + 1) + "*) to line " +
-                 std::to_string(conf.device_line) + ", or use `DEVICE partitions`; " + kRebuild});
+        out.add({"mdadm-conf-device-line", Finding::Severity::error, kArea,
+                 at(conf, conf.device_line),
+                 "the DEVICE line does not cover " + m + ", a member of " + a.devname,
+                 "mdadm only looks at devices the DEVICE line names: at boot " + m +
+                     " is ignored and " + a.devname +
+                     " starts degraded or not at all: mdadm looks for members only on the "
+                     "devices DEVICE lines name.",
+                 "add " + m + " (or a glob such as " +
+                     m.substr(0, m.find_last_not_of("0123456789") + 1) + "*) to line " +
+                     std::to_string(conf.device_line) + ", or use `DEVICE partitions`; " +
+                     "then rebuild the initrd: " + rebuild_for(rb, "")});
 }
 
 void check_fragile(const MdadmConf& conf, Findings& out) {
@@ -163,21 +170,22 @@ void check_foreign(const std::vector<ArrayFacts>& arrays, const MdadmConf& conf,
 
 void check_mdadm_conf(const std::optional<MdadmConf>& conf, const std::vector<ArrayFacts>& arrays,
                       const std::vector<std::string>& proc_partitions, const std::string& homehost,
-                      Findings& out) {
+                      const Rebuilder& rb, Findings& out) {
   if (!conf) {
     if (!arrays.empty())
       out.add({"mdadm-conf-missing", Finding::Severity::error, kArea, "/etc/mdadm/mdadm.conf",
                "there is no mdadm.conf, and " + std::to_string(arrays.size()) + " array(s) run",
                "The initrd's mdadm.conf decides which arrays are assembled and as which "
                "/dev/mdN; without it names drift (md127) and the root array may not come up.",
-               "`mdadm --detail --scan > /etc/mdadm/mdadm.conf`, " + kRebuild});
+               "`mdadm --detail --scan > " + host_path(rb, "/etc/mdadm/mdadm.conf") + "`, " +
+                   "then rebuild the initrd: " + rebuild_for(rb, "")});
     return;
   }
   parse_problems(*conf, out);
-  for (const ArrayFacts& a : arrays) check_array_listed(*conf, a, out);
-  check_listed_exist(*conf, arrays, out);
+  for (const ArrayFacts& a : arrays) check_array_listed(*conf, a, out, rb);
+  check_listed_exist(*conf, arrays, out, rb);
   check_duplicates(*conf, out);
-  check_device_line(*conf, arrays, proc_partitions, out);
+  check_device_line(*conf, arrays, proc_partitions, out, rb);
   check_fragile(*conf, out);
   check_foreign(arrays, *conf, homehost, out);
 }

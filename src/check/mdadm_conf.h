@@ -8,6 +8,7 @@
 
 #include "base/finding.h"
 #include "check/facts.h"
+#include "check/rebuild.h"
 #include "config/mdadm_conf.h"
 
 namespace mdguard {
@@ -16,6 +17,6 @@ namespace mdguard {
 // exists. `proc_partitions`: names from /proc/partitions, for DEVICE lines.
 void check_mdadm_conf(const std::optional<MdadmConf>& conf, const std::vector<ArrayFacts>& arrays,
                       const std::vector<std::string>& proc_partitions, const std::string& homehost,
-                      Findings& out);
+                      const Rebuilder& rebuilder, Findings& out);
 
 }  // namespace mdguard

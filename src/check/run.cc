@@ -5,6 +5,7 @@
 #include <set>
 
 #include "assemble/root_facts.h"
+#include "base/shell.h"
 #include "check/arrays.h"
 #include "check/boot.h"
 #include "check/fstab.h"
@@ -13,11 +14,45 @@
 #include "check/initrd.h"
 #include "check/mdadm_conf.h"
 #include "config/paths.h"
+#include "grub/bls.h"
+#include "grub/config.h"
+#include "grub/default_entry.h"
+#include "grub/grubenv.h"
 #include "initrd/tree.h"
 #include "os/device_scan.h"
 
 namespace mdguard {
 namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// A device that could not be read may be a member or hold / : every rule that
+// resolves a name to a device is blind to it.
+void check_devices_readable(const std::vector<DeviceFacts>& devices, Findings& out) {
+  std::string list;
+  for (const DeviceFacts& d : devices)
+    if (!d.unreadable.empty()) list += (list.empty() ? "" : "; ") + d.unreadable;
+  if (list.empty()) return;
+  out.add({"device-unreadable", Finding::Severity::error, "arrays", "block devices",
+           "could not read: " + list,
+           "What cannot be read may be an md member or hold / or /boot: no finding about it "
+           "can be trusted, and its absence is no all-clear.",
+           "run `mdguard check` as root; if it still fails, `dmesg` says why the device cannot "
+           "be read"});
+}
+
+// What builds initrds on the checked system, for the fixes that rebuild one.
+std::string initrd_generator(const System& target) {
+  for (const char* p : {"/usr/sbin/update-initramfs", "/sbin/update-initramfs"})
+    if (target.exists(p)) return "initramfs-tools";
+  for (const char* p : {"/usr/bin/dracut", "/usr/sbin/dracut", "/sbin/dracut"})
+    if (target.exists(p)) return "dracut";
+  return "";
+}
 
 std::optional<MdadmConf> read_mdadm_conf(const System& target) {
   for (const char* p : paths::kMdadmConf)
@@ -124,7 +159,7 @@ InitrdFacts initrd_facts(const System& target, std::string path, std::string ker
   if (auto listing = read_initrd_file(target.path(f.path)))
     f.listing = std::move(*listing);
   else
-    f.error = listing.error().message;
+    f.error = listing.error().message, f.error_code = listing.error().code;
   return f;
 }
 
@@ -140,8 +175,10 @@ InitrdFacts running_initrd(const System& live, const System& target) {
 InitrdFacts given_initrd(const System& target, const CheckOptions& o) {
   InitrdFacts f;
   f.path = o.initrd;
-  f.why = "the image being built";
+  f.given = true;
   auto listing = read_initrd_tree(o.initrd);
+  f.tree = static_cast<bool>(listing);
+  f.why = f.tree ? "the image being built" : "the image given with --initrd";
   if (!listing) listing = read_initrd_file(o.initrd);
   if (listing) {
     f.listing = std::move(*listing);
@@ -149,7 +186,7 @@ InitrdFacts given_initrd(const System& target, const CheckOptions& o) {
     if (f.kernel.empty() && !f.listing->kernel_versions().empty())
       f.kernel = f.listing->kernel_versions().front();
   } else {
-    f.error = listing.error().message;
+    f.error = listing.error().message, f.error_code = listing.error().code;
   }
   f.kernel_config = target.read(paths::kernel_config(f.kernel)).value_or("");
   return f;
@@ -219,15 +256,35 @@ std::string fstab_root(const MountFacts& m, const std::vector<DeviceFacts>& devi
 
 }  // namespace
 
+bool CheckReport::checked(const std::string& area) const {
+  return std::find(areas.begin(), areas.end(), area) != areas.end() && !not_checked.count(area);
+}
+
+bool CheckReport::ok() const {
+  return findings.count(Finding::Severity::error) == 0 &&
+         !(strict && findings.count(Finding::Severity::warning) > 0);
+}
+
+// The verdict claims only what was looked at: "will boot, from either disk"
+// needs every area checked and every disk's row booting.
 std::string CheckReport::verdict() const {
   size_t errors = findings.count(Finding::Severity::error);
   size_t warnings = findings.count(Finding::Severity::warning);
-  bool all_survive = std::all_of(survive.begin(), survive.end(),
-                                 [](const SurviveRow& r) { return r.problems.empty(); });
+  bool all_survive =
+      std::all_of(survive.begin(), survive.end(), [](const SurviveRow& r) { return r.boots(); });
   std::string counts =
       std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s)";
   if (errors) return "VERDICT: this machine will not boot safely: " + counts + ".";
-  if (arrays.empty()) return "VERDICT: no md arrays here, nothing to guard: " + counts + ".";
+  std::string unchecked;
+  for (const std::string& a : skipped) unchecked += (unchecked.empty() ? "" : ", ") + a;
+  for (const auto& [area, why] : not_checked)
+    if (area != "survive one disk" || !arrays.empty())
+      unchecked += (unchecked.empty() ? "" : ", ") + area;
+  if (arrays.empty() && skipped.empty())
+    return "VERDICT: no md arrays here, nothing to guard: " + counts + ".";
+  if (!unchecked.empty())
+    return "VERDICT: no error in what was checked, but not checked: " + unchecked +
+           "; this says nothing of whether the machine boots: " + counts + ".";
   if (!all_survive) return "VERDICT: boots, but not from either disk alone: " + counts + ".";
   return "VERDICT: will boot, from either disk: " + counts + ".";
 }
@@ -244,20 +301,41 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     return options.only.empty() ||
            std::find(options.only.begin(), options.only.end(), area) != options.only.end();
   };
-  for (const std::string& a : check_areas())
-    if (wanted(a)) r.areas.push_back(a);
+  for (const std::string& a : check_areas()) (wanted(a) ? r.areas : r.skipped).push_back(a);
 
   auto arrays = gather_arrays(live);
   r.arrays = arrays;
   auto devices = gather_device_facts(live);
   auto disk_of = disks_of(live);
   MountFacts mounts = mount_facts(live, target);
+  if (target.root() != live.root()) mounts.root = shell_quote(target.root());
   std::string homehost = target.read_line(paths::kHostname).value_or("");
+  Rebuilder rebuilder;
+  rebuilder.generator = initrd_generator(target);
+  if (target.root() != live.root()) {
+    rebuilder.root = shell_quote(target.root());
+    rebuilder.chroot = "chroot " + rebuilder.root + " ";
+  }
 
-  if (wanted("arrays")) check_arrays(arrays, r.findings);
-  if (wanted("mdadm.conf"))
-    check_mdadm_conf(read_mdadm_conf(target), arrays, proc_partitions(live), homehost, r.findings);
-  if (wanted("fstab")) check_fstab(mounts, devices, r.findings);
+  if (wanted("arrays")) {
+    check_arrays(arrays, r.findings);
+    check_devices_readable(devices, r.findings);
+    std::string names;
+    for (const ArrayFacts& a : arrays) names += (names.empty() ? "" : ", ") + a.devname;
+    r.looked_at["arrays"] = names.empty() ? "no md array runs" : names;
+  }
+  if (wanted("mdadm.conf")) {
+    auto conf = read_mdadm_conf(target);
+    check_mdadm_conf(conf, arrays, proc_partitions(live), homehost, rebuilder, r.findings);
+    if (conf)
+      r.looked_at["mdadm.conf"] = conf->file;
+    else if (arrays.empty())
+      r.not_checked["mdadm.conf"] = "there is no mdadm.conf, and no md array to compare one with";
+  }
+  if (wanted("fstab")) {
+    check_fstab(mounts, devices, r.findings);
+    if (mounts.fstab) r.looked_at["fstab"] = paths::kFstab;
+  }
 
   auto vital = vital_placements(mounts, devices, arrays, disk_of);
   std::vector<std::string> vital_arrays;
@@ -270,11 +348,13 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     ctx.arrays = arrays;
     ctx.fstab_root = fstab_root(mounts, devices);
     ctx.bios = !live.exists(paths::kEfiMarker);
+    ctx.rebuilder = rebuilder;
     const Placement* boot = nullptr;
     for (const Placement& p : vital)
       if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
     if (boot && boot->array) ctx.boot_array = boot->array;
     check_grub(grub, ctx, r.findings);
+    if (!grub.config.empty()) r.looked_at["grub"] = grub.config + ", its default entry";
   }
 
   // The initrd that will boot: GRUB's default entry's (the last one it
@@ -293,8 +373,22 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     if (initrds.empty() || (running.path != initrds.front().path && running.listing))
       initrds.push_back(std::move(running));
   }
-  if (wanted("initrd"))
-    for (const InitrdFacts& f : initrds) check_initrd(f, arrays, r.findings, vital_arrays);
+  for (InitrdFacts& f : initrds) {
+    f.rebuilder = rebuilder;
+  }
+  if (wanted("initrd")) {
+    std::string images;
+    for (const InitrdFacts& f : initrds) {
+      check_initrd(f, arrays, r.findings, vital_arrays);
+      if (f.listing) images += (images.empty() ? "" : ", ") + f.path;
+    }
+    // A readable image on a machine without arrays was opened but not judged:
+    // there is nothing it must assemble.
+    if (arrays.empty())
+      r.not_checked["initrd"] = "no md array runs here, so nothing the initrd must assemble";
+    else if (!images.empty())
+      r.looked_at["initrd"] = images;
+  }
 
   if (!wanted("boot code") && !wanted("survive one disk")) return r;
   SurviveInput s;
@@ -306,7 +400,13 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
   s.disk_of = disk_of;
   auto disks = boot_disks(s.vital, disk_of);
   s.boot_code = read_boot_code(live, disks);
-  if (wanted("boot code")) check_boot_code(s.mode, s.boot_code, r.findings);
+  if (wanted("boot code")) {
+    check_boot_code(s.mode, s.boot_code, r.findings);
+    if (disks.empty())
+      r.not_checked["boot code"] = "fstab names no disk that holds / or /boot";
+    else
+      r.looked_at["boot code"] = join(disks);
+  }
   std::set<std::string> candidates(disks.begin(), disks.end());
   for (const Placement& p : s.vital) {
     if (p.array)
@@ -316,9 +416,16 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
       candidates.insert(p.plain_disk);
   }
   s.disks = {candidates.begin(), candidates.end()};
+  bool on_md = std::any_of(vital.begin(), vital.end(), [](const Placement& p) { return p.array; });
   if (wanted("survive one disk")) {
+    if (!on_md && arrays.empty()) {
+      r.not_checked["survive one disk"] = "no md array runs: no disk loss is survived by design";
+      return r;
+    }
     r.survive = survive_one_disk(s);
     survive_findings(r.survive, r.findings);
+    apply_blockers(r.survive, machine_wide_blockers(r.findings));
+    r.looked_at["survive one disk"] = join(s.disks);
   }
   return r;
 }

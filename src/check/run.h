@@ -3,6 +3,7 @@
 // disk?".
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,16 @@ struct CheckReport {
   Findings findings;
   std::vector<ArrayFacts> arrays;  // what runs, for the metrics
   std::vector<SurviveRow> survive;
-  std::vector<std::string> areas;  // in the order they were checked
+  std::vector<std::string> areas;  // asked for, in the order they are checked
+  // Areas asked for but not looked at, and why: never printed as "ok".
+  std::map<std::string, std::string> not_checked;
+  // Areas looked at: what they read, for the "AREA: ok (...)" line.
+  std::map<std::string, std::string> looked_at;
+  // Areas left out by --only: the verdict claims nothing about them.
+  std::vector<std::string> skipped;
+  bool strict = false;  // --strict: a warning fails the check too
+  bool checked(const std::string& area) const;
+  bool ok() const;  // what the exit status says: no error (and with strict no warning)
   std::string verdict() const;
 };
 

@@ -13,23 +13,31 @@ std::string disk_of(const SurviveInput& in, const std::string& dev) {
 }
 
 // Does `p` keep enough members with `lost` gone?
-bool keeps(const SurviveInput& in, const Placement& p, const std::string& lost, std::string& how) {
+bool keeps(const SurviveInput& in, const Placement& p, const std::string& lost, std::string& how,
+           bool& rebuilding) {
   if (!p.array) {
     how = p.target + " is a plain partition on " + p.plain_disk;
     return p.plain_disk != lost;
   }
   const ArrayFacts& a = *p.array;
   std::vector<bool> avail(a.raid_disks, false);
-  std::string left;
+  std::string left, rebuilding_members;
   for (size_t i = 0; i < a.members.size(); ++i) {
     if (disk_of(in, a.members[i]) == lost) continue;
     int slot = i < a.member_slots.size() ? a.member_slots[i] : -1;
-    if (slot >= 0 && static_cast<uint32_t>(slot) < a.raid_disks)
-      avail[static_cast<size_t>(slot)] = true;
-    if (slot >= 0) left += (left.empty() ? "" : ", ") + a.members[i];
+    if (slot < 0) continue;
+    // Only an in-sync member is a copy: one being rebuilt holds part of it.
+    if (i >= a.member_in_sync.size() || !a.member_in_sync[i]) {
+      rebuilding_members += (rebuilding_members.empty() ? "" : ", ") + a.members[i];
+      continue;
+    }
+    if (static_cast<uint32_t>(slot) < a.raid_disks) avail[static_cast<size_t>(slot)] = true;
+    left += (left.empty() ? "" : ", ") + a.members[i];
   }
   bool ok = enough(a.level, a.raid_disks, a.layout, a.clean, avail);
   how = p.target + " on " + a.devname + (ok ? " keeps " + left : " loses too many members");
+  if (!rebuilding_members.empty()) how += " (" + rebuilding_members + " not in sync yet: no copy)";
+  rebuilding = rebuilding || (!ok && !rebuilding_members.empty());
   return ok;
 }
 
@@ -37,7 +45,7 @@ bool code_elsewhere(const SurviveInput& in, const std::string& lost, std::string
   for (const DiskBoot& d : in.boot_code) {
     std::string why;
     if (d.disk != lost && disk_boots(in.mode, d, why)) {
-      how = "boots from " + d.disk;
+      how = "boot code on " + d.disk;
       return true;
     }
   }
@@ -55,7 +63,7 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
     std::string parts;
     for (const Placement& p : in.vital) {
       std::string how;
-      if (!keeps(in, p, lost, how)) row.problems.push_back(how);
+      if (!keeps(in, p, lost, how, row.rebuilding)) row.problems.push_back(how);
       parts += (parts.empty() ? "" : "; ") + how;
     }
     std::string how;
@@ -75,23 +83,50 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
   return rows;
 }
 
+std::vector<std::string> machine_wide_blockers(const Findings& findings) {
+  std::vector<std::string> ids;
+  for (const Finding& f : findings.items) {
+    if (f.severity != Finding::Severity::error) continue;
+    bool whole_machine = f.area == "mdadm.conf" || f.area == "fstab" || f.area == "grub" ||
+                         f.area == "initrd" || f.id == "array-inactive" ||
+                         f.id == "device-unreadable";
+    if (whole_machine && std::find(ids.begin(), ids.end(), f.id) == ids.end()) ids.push_back(f.id);
+  }
+  return ids;
+}
+
+void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers) {
+  if (blockers.empty()) return;
+  std::string list;
+  for (const std::string& id : blockers) list += (list.empty() ? "" : ", ") + id;
+  for (SurviveRow& r : rows) {
+    r.blocked_by = blockers;
+    r.summary += "; with any disk left, the boot stops at: " + list;
+  }
+}
+
 std::string format_survive_table(const std::vector<SurviveRow>& rows) {
   std::string out = "if one disk dies:\n";
   for (const SurviveRow& r : rows)
-    out += "  without " + r.disk + ": " + (r.problems.empty() ? "boots" : "DOES NOT BOOT") + " (" +
+    out += "  without " + r.disk + ": " + (r.boots() ? "boots" : "DOES NOT BOOT") + " (" +
            r.summary + ")\n";
   return out;
 }
 
 void survive_findings(const std::vector<SurviveRow>& rows, Findings& out) {
   for (const SurviveRow& r : rows) {
+    // A row stopped only by machine-wide findings adds nothing: those
+    // findings are listed already, with their fixes.
     if (r.problems.empty()) continue;
     std::string what;
     for (const std::string& p : r.problems) what += (what.empty() ? "" : "; ") + p;
     out.add({"survive-disk-loss", Finding::Severity::error, "survive one disk", r.disk,
              "if " + r.disk + " dies, the machine does not boot: " + what,
              "A mirror is there to survive a dead disk; this one would not.",
-             "fix the findings above for the other disks (members, boot code, policy)"});
+             r.rebuilding ? "wait until the rebuild is done (`cat /proc/mdstat` shows no "
+                            "recovery), then run `mdguard check` again"
+                          : "fix the findings above for the other disks (members, boot code, "
+                            "policy)"});
   }
 }
 

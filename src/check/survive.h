@@ -32,11 +32,22 @@ struct SurviveInput {
 
 struct SurviveRow {
   std::string disk;
-  std::vector<std::string> problems;  // empty: boots
-  std::string summary;                // one line for the table
+  std::vector<std::string> problems;  // what fails once this disk is gone
+  // Ids of the error findings that stop the boot whichever disk is left
+  // (GRUB's entry, the initrd, fstab): the row never says "boots" past them.
+  std::vector<std::string> blocked_by;
+  bool rebuilding = false;  // a problem is a member not in sync yet
+  std::string summary;      // one line for the table
+  bool boots() const { return problems.empty() && blocked_by.empty(); }
 };
 
 std::vector<SurviveRow> survive_one_disk(const SurviveInput& in);
+// The error findings that stop every boot, from any disk: those of the areas
+// the whole machine boots through (mdadm.conf, fstab, grub, initrd) and an
+// inactive array. Per-disk and per-member matters (boot code, degraded or
+// rebuilding arrays) are judged row by row instead.
+std::vector<std::string> machine_wide_blockers(const Findings& findings);
+void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers);
 std::string format_survive_table(const std::vector<SurviveRow>& rows);
 void survive_findings(const std::vector<SurviveRow>& rows, Findings& out);
 

@@ -69,6 +69,9 @@ int cmd_assemble(const std::vector<std::string>& args) {
   pos.add("device", -1);
   po::variables_map vm;
   if (auto done = parse_command_line("assemble", kUsage, args, opts, hidden, pos, vm)) return *done;
+  // --at places a dry run in the wait; --no-wait ends the wait of a real one.
+  if (auto bad = at_most_one("assemble", vm, {"at", "no-wait"})) return *bad;
+  if (auto bad = requires_option("assemble", vm, "at", "dry-run")) return *bad;
 
   System sys(vm["sysroot"].as<std::string>());
   BootConfigPaths paths;

@@ -66,7 +66,8 @@ int cmd_check(const std::vector<std::string>& args) {
       "root", po::value<std::string>(), "check the system installed under DIR (its /etc, /boot)")(
       "sysroot", po::value<std::string>(),
       "read /proc, /sys, /dev under DIR (default: $MDGUARD_SYSROOT, else /)")(
-      "json", "the same as --format json")("strict", "exit 1 on warnings too")(
+      "json", "the same as --format json (give one or the other)")("strict",
+                                                                   "exit 1 on warnings too")(
       "format", po::value<std::string>()->default_value("human"),
       "human, json, short (a line per finding), prometheus (node_exporter textfile)")(
       "only", po::value<std::string>(), "check only these areas (comma-separated)")(
@@ -75,6 +76,8 @@ int cmd_check(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (auto done = parse_command_line("check", kUsage, args, opts, {}, {}, vm)) return *done;
 
+  if (auto bad = at_most_one("check", vm, {"json", "format"})) return *bad;
+  if (auto bad = requires_option("check", vm, "kernel", "initrd")) return *bad;
   std::string format = vm.count("json") ? "json" : vm["format"].as<std::string>();
   if (format != "human" && format != "json" && format != "short" && format != "prometheus") {
     std::fprintf(stderr, "mdguard check: --format %s: use human, json, short or prometheus\n",
@@ -92,13 +95,7 @@ int cmd_check(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   if (vm.count("initrd")) options.initrd = vm["initrd"].as<std::string>();
-  if (vm.count("kernel")) {
-    if (options.initrd.empty()) {
-      std::fprintf(stderr, "mdguard check: --kernel goes with --initrd\n");
-      return kExitUsage;
-    }
-    options.kernel = vm["kernel"].as<std::string>();
-  }
+  if (vm.count("kernel")) options.kernel = vm["kernel"].as<std::string>();
   std::string sysroot = vm.count("sysroot") ? vm["sysroot"].as<std::string>()
                         : env_sysroot       ? env_sysroot
                                             : "/";
@@ -110,14 +107,13 @@ int cmd_check(const std::vector<std::string>& args) {
     }
 
   CheckReport report = run_check(System(sysroot), System(root), options);
+  report.strict = vm.count("strict") > 0;
   std::string out = format == "json"         ? check_json(report)
                     : format == "short"      ? check_short(report)
                     : format == "prometheus" ? check_prometheus(report)
                                              : check_human(report);
   std::fputs(out.c_str(), stdout);
-  bool fail = report.findings.count(Finding::Severity::error) > 0 ||
-              (vm.count("strict") && report.findings.count(Finding::Severity::warning) > 0);
-  return fail ? kExitFinding : kExitOk;
+  return report.ok() ? kExitOk : kExitFinding;
 }
 
 }  // namespace mdguard

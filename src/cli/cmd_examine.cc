@@ -46,10 +46,7 @@ bool any_found(const PathReports& reports) {
 
 void print(const std::vector<PathReports>& all, bool as_export, bool as_json) {
   if (as_json) {
-    Json out = Json::array();
-    for (const auto& reports : all)
-      for (const auto& r : reports) out.push(to_json(r));
-    std::fputs((out.dump() + "\n").c_str(), stdout);
+    std::fputs((examine_json(all).dump() + "\n").c_str(), stdout);
     return;
   }
   bool first = true;
@@ -83,10 +80,7 @@ int cmd_examine(const std::vector<std::string>& args) {
   pos.add("path", -1);
   po::variables_map vm;
   if (auto done = parse_command_line("examine", kUsage, args, opts, hidden, pos, vm)) return *done;
-  if (vm.count("export") && vm.count("json")) {
-    std::fprintf(stderr, "mdguard examine: --export and --json exclude each other\n");
-    return kExitUsage;
-  }
+  if (auto bad = at_most_one("examine", vm, {"export", "json"})) return *bad;
   if (!vm.count("path")) {
     std::fprintf(stderr, "mdguard examine: no PATH given\nRun `mdguard examine --help`.\n");
     return kExitUsage;

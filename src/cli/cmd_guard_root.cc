@@ -23,9 +23,9 @@ constexpr const char* kUsage =
     "UUID written where the filesystem UUID belongs. Run it after assembly, before\n"
     "the root filesystem is mounted; the initramfs-tools and dracut integrations do.\n";
 
-Json verdict_json(const std::string& root, const RootVerdict& v) {
-  return Json::object()
-      .set("root", root)
+// `into`: an empty object, or json_document() for what --json prints.
+Json verdict_json(const std::string& root, const RootVerdict& v, Json into = Json::object()) {
+  return into.set("root", root)
       .set("decision", v.refuse ? "refuse" : "allow")
       .set("reason", v.code)
       .set("resolved", v.resolved)
@@ -56,7 +56,7 @@ int cmd_guard_root(const std::vector<std::string>& args) {
   }
   RootVerdict v = guard_root(root, gather_device_facts(sys));
   report.save_status("root", verdict_json(root, v));
-  if (vm.count("json")) std::printf("%s\n", verdict_json(root, v).dump().c_str());
+  if (vm.count("json")) std::printf("%s\n", verdict_json(root, v, json_document()).dump().c_str());
   if (v.refuse) {
     report.say(BootReport::error, "REFUSED: " + v.explanation);
     return kExitRefused;

@@ -79,7 +79,7 @@ int cmd_plan(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   PlanReport report = make_plan(gather_plan_facts(live, installed, *disk));
-  std::string out = vm.count("json") ? assembly_json(report) : plan_human(report);
+  std::string out = vm.count("json") ? plan_json(report) : plan_human(report);
   std::fputs(out.c_str(), stdout);
   return report.ok() ? kExitOk : kExitFinding;
 }

@@ -32,4 +32,36 @@ std::optional<int> parse_command_line(const std::string& command, const char* us
   return std::nullopt;
 }
 
+namespace {
+
+bool given(const po::variables_map& vm, const char* name) {
+  return vm.count(name) && !vm[name].defaulted();
+}
+
+int usage_error(const std::string& command, const std::string& message) {
+  std::fprintf(stderr, "mdguard %s: %s\nRun `mdguard %s --help`.\n", command.c_str(),
+               message.c_str(), command.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+std::optional<int> at_most_one(const std::string& command, const po::variables_map& vm,
+                               std::initializer_list<const char*> names) {
+  std::vector<std::string> seen;
+  for (const char* name : names)
+    if (given(vm, name)) seen.push_back(std::string("--") + name);
+  if (seen.size() < 2) return std::nullopt;
+  std::string list;
+  for (size_t i = 0; i < seen.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == seen.size() ? " and " : ", ") + seen[i];
+  return usage_error(command, list + " exclude each other: give one");
+}
+
+std::optional<int> requires_option(const std::string& command, const po::variables_map& vm,
+                                   const char* option, const char* needed) {
+  if (!given(vm, option) || given(vm, needed)) return std::nullopt;
+  return usage_error(command, std::string("--") + option + " goes with --" + needed);
+}
+
 }  // namespace mdguard

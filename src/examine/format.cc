@@ -350,4 +350,11 @@ Json to_json(const DeviceReport& r) {
   return j;
 }
 
+Json examine_json(const std::vector<PathReports>& paths) {
+  Json devices = Json::array();
+  for (const PathReports& reports : paths)
+    for (const DeviceReport& r : reports) devices.push(to_json(r));
+  return json_document().set("devices", std::move(devices));
+}
+
 }  // namespace mdguard

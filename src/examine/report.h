@@ -44,5 +44,8 @@ std::string format_human(const DeviceReport& r);
 // empty when there is nothing to print.
 std::string format_export(const Superblock& sb);
 Json to_json(const DeviceReport& r);
+// The document `examine --json` prints: {"schema": 1, "devices": [...]}, one
+// to_json per path and partition, in order (docs/json.md).
+Json examine_json(const std::vector<PathReports>& paths);
 
 }  // namespace mdguard

@@ -47,7 +47,12 @@ class FileDevice final : public BlockDevice {
 
 Result<std::unique_ptr<BlockDevice>> open_block_device(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error("io-error", path + ": cannot open: " + std::strerror(errno));
+  if (fd < 0) {
+    // An empty drive (a CD-ROM without a disc) holds nothing to mount or to
+    // assemble: callers may skip it, unlike a device they cannot read.
+    const char* code = errno == ENOMEDIUM ? "no-medium" : "io-error";
+    return make_error(code, path + ": cannot open: " + std::strerror(errno));
+  }
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int e = errno;

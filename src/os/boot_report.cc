@@ -60,8 +60,9 @@ void BootReport::save_status(const std::string& part, const Json& value) const {
     auto text = sys_.read("/run/mdguard/" + std::string(name) + ".json");
     return text && !text->empty() ? *text : std::string(fallback);
   };
-  std::string status =
-      "{\n\"arrays\": " + saved("arrays", "[]") + ",\n\"root\": " + saved("root", "null") + "}\n";
+  std::string status = "{\n\"schema\": " + std::to_string(kJsonSchema) +
+                       ",\n\"arrays\": " + saved("arrays", "[]") +
+                       ",\n\"root\": " + saved("root", "null") + "}\n";
   write_atomically(dir + "/status.json", status);
 }
 

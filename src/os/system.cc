@@ -74,6 +74,11 @@ Result<std::unique_ptr<BlockDevice>> System::open_device(std::string_view abs) c
 Result<std::shared_ptr<const BlockDevice>> System::fixture_device(const std::string& abs,
                                                                   int depth) const {
   if (auto it = images_->find(abs); it != images_->end()) return it->second;
+  // NAME.error stands for a device the system has but cannot read (EACCES,
+  // EIO): its text is the error. Root reads any file, so a fixture cannot
+  // use permissions for that.
+  if (auto failure = read_line(abs + ".error"))
+    return make_error("io-error", std::string(abs) + ": cannot open: " + *failure);
   if (exists(abs)) {
     auto dev = open_block_device(path(abs));
     if (!dev) return dev.error();

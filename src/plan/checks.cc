@@ -232,8 +232,8 @@ void check_plan_tools(const PlanFacts& f, const PlanLayout& l, Findings& out) {
   bool tools = f.has("mkinitramfs"), dracut = f.has("dracut");
   if (!tools && !dracut)
     missing("tool-initramfs-missing", Sev::error, "an initramfs generator",
-            "Without a new initrd that assembles the root array the kernel cannot find / (the "
-            "how-to: \"DON'T FORGET THIS PART\").",
+            "Without a new initrd that assembles the root array the kernel cannot find /, or "
+            "mounts half of it.",
             "`apt-get install initramfs-tools` (or dracut)");
   if ((tools && !f.has("mdguard-hook-initramfs-tools")) ||
       (!tools && dracut && !f.has("mdguard-hook-dracut")))
@@ -241,8 +241,10 @@ void check_plan_tools(const PlanFacts& f, const PlanLayout& l, Findings& out) {
             tools ? "mdguard's initramfs-tools hook" : "mdguard's dracut module",
             "mdadm's own boot scripts start a degraded array without asking and cannot tell a "
             "stale half from a fresh one; mdguard's hook refuses to boot half a mirror.",
-            tools ? "install it as /usr/share/initramfs-tools/hooks/mdguard (initramfs-hooks/)"
-                  : "install it as /usr/lib/dracut/modules.d/90mdguard/ (dracut-module/)");
+            std::string("install the mdguard package (`dpkg -i mdguard_") + MDGUARD_VERSION +
+                "-1_amd64.deb`), which ships " +
+                (tools ? "the hook as /usr/share/initramfs-tools/hooks/mdguard"
+                       : "the module as /usr/lib/dracut/modules.d/90mdguard/"));
   bool gpt = f.source && f.source->table.scheme == PartitionScheme::gpt;
   if (gpt && !f.has("sgdisk"))
     missing("tool-sgdisk-missing", Sev::error, "sgdisk",

@@ -92,7 +92,7 @@ std::string plan_human(const PlanReport& r) {
   return out;
 }
 
-std::string assembly_json(const PlanReport& r) {
+std::string plan_json(const PlanReport& r) {
   const PlanFacts& f = r.facts;
   Json arrays = Json::array();
   for (const PlannedArray& a : r.layout.arrays)
@@ -119,7 +119,7 @@ std::string assembly_json(const PlanReport& r) {
                    .set("why", s.why)
                    .set("after_reboot", s.after_reboot));
   }
-  return Json::object()
+  return json_document()
              .set("ok", r.ok())
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
              .set("warnings", static_cast<uint64_t>(r.findings.count(Finding::Severity::warning)))

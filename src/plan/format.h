@@ -10,6 +10,6 @@
 namespace mdguard {
 
 std::string plan_human(const PlanReport& r);
-std::string assembly_json(const PlanReport& r);
+std::string plan_json(const PlanReport& r);
 
 }  // namespace mdguard

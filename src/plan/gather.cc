@@ -10,7 +10,7 @@
 #include "config/mdadm_conf.h"
 #include "config/mdstat.h"
 #include "config/paths.h"
-#include "grub/config.h"
+#include "grub/kernel_args.h"
 #include "grub/legacy.h"
 #include "os/device_scan.h"
 

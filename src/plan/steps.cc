@@ -1,4 +1,5 @@
 #include "plan/steps.h"
+#include "base/shell.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,17 +24,8 @@ std::string newroot(const std::string& path) {
   return path == "/" ? std::string(kNewRoot) : kNewRoot + path;
 }
 
-// As the shell needs it: as it is when every character is safe, else
-// single-quoted.
 std::string quote(const std::string& s) {
-  bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("_.,:/=@%+-").find(c) != std::string_view::npos;
-  });
-  if (safe) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return shell_quote(s);
 }
 
 std::string mkfs_command(const PlannedArray& a) {
@@ -92,7 +84,7 @@ PlanStep copy_table(const Ctx& c) {
       cmd += " -e 's|^\\(" + a.source_part + " :.*type=\\)[0-9a-fA-F]*|\\1fd|'";
     s.commands = {cmd + " | sfdisk " + c.dst};
     s.why =
-        "The how-to's `sfdisk -d /dev/hdb | sfdisk /dev/hda`, with two changes: the "
+        "The new disk gets the old one's partition table, with two changes: the "
         "partitions to mirror get type fd (Linux RAID), and the disk signature (label-id) "
         "is left out so that sfdisk makes a new one: two disks with one signature share "
         "every PARTUUID=. Check the result with `sfdisk -d " +
@@ -115,7 +107,7 @@ PlanStep create_arrays(const Ctx& c) {
     if (a.metadata != "1.2") which += " " + a.md + " holds /boot for GRUB legacy: metadata 1.0.";
   s.why =
       "`missing` keeps the slot of the old disk's partition, which joins after the reboot "
-      "(the how-to's `mdadm -C -l 1 -n 2 /dev/md0 /dev/hdb1 missing`). wipefs first clears "
+      "with a full resync. wipefs first clears "
       "old signatures on the new partitions, so mdadm does not stop to ask and nothing stale "
       "shows through." +
       which;
@@ -127,7 +119,7 @@ PlanStep make_filesystems(const Ctx& c) {
   s.title = "Make the filesystems and swap on the arrays";
   for (const PlannedArray& a : c.l.arrays) s.commands.push_back(mkfs_command(a));
   s.why = "The same types as on " + c.src +
-          " (the how-to: `mke2fs -j /dev/md0`), with the same labels, so LABEL= keeps working. "
+          ", with the same labels, so LABEL= keeps working. "
           "The filesystem UUIDs are new: fstab will name the arrays.";
   return s;
 }
@@ -150,7 +142,7 @@ PlanStep first_copy(const Ctx& c) {
     s.commands.push_back("cp -ax " + std::string(a->mount == "/" ? "" : a->mount) + "/. " +
                          newroot(a->mount) + "/");
   s.why =
-      "The how-to's `cp -ax $mountpoint/ /newroot/$mountpoint/` for each filesystem: -a "
+      "One copy per filesystem: -a "
       "keeps owners, modes, links, times and extended attributes; -x stays on one "
       "filesystem, so /proc, /sys, " +
       std::string(kNewRoot) + " itself and the other mounts are not copied into it.";
@@ -170,8 +162,8 @@ PlanStep final_copy(const Ctx& c) {
   s.commands.insert(s.commands.end(), real.begin(), real.end());
   s.why =
       "Files written since the first copy. Stop every service that writes first (`ps ax`, "
-      "`ss -lnp`). The how-to: run `rsync -avnx`, \"double check that did what you "
-      "thought, then remove the -n option\": read the dry run's list before the real one. "
+      "`ss -lnp`). Read the dry run's list (-n) before the real run: it must name only "
+      "files changed since the copy. "
       "-H, -A, -X keep hard links, ACLs and extended attributes; --delete removes what was "
       "deleted since; -x keeps rsync, and its deletions, on one filesystem.";
   return s;
@@ -188,8 +180,8 @@ PlanStep mdadm_conf(const Ctx& c) {
   for (const PlannedArray& a : c.l.arrays)
     s.commands.push_back("mdadm --detail --brief " + a.md + " >> " + conf);
   s.why =
-      "The initrd assembles what mdadm.conf names, under the names it gives. The how-to: "
-      "\"Make sure you remember the DEVICE line, otherwise it'll still fail\"; `DEVICE "
+      "The initrd assembles what mdadm.conf names, under the names it gives, and looks for "
+      "members only where DEVICE lines say: `DEVICE "
       "partitions` covers every partition of both disks, also when a dead disk makes the "
       "other one change its name." +
       std::string(c.f.mdadm_conf_device_line ? " The old DEVICE line is removed first." : "");
@@ -226,11 +218,11 @@ PlanStep fix_fstab(const Ctx& c) {
       break;
     }
   s.why =
-      "The how-to's \"Fix /etc/fstab\": each line that names an old partition names its "
+      "Each fstab line that names an old partition names its "
       "array instead, by the device name mdadm.conf fixes (the filesystem UUIDs are new). "
       "diff must show exactly the lines above." +
-      std::string(c.f.mtab_is_file ? " /etc/mtab becomes the kernel's list, as the how-to's "
-                                     "\"Fix /etc/mtab\" wants."
+      std::string(c.f.mtab_is_file ? " /etc/mtab becomes the kernel's list of mounts, which a "
+                                     "pivot never leaves stale."
                                    : "") +
       std::string(!c.f.resume_conf.empty() ? " The initrd waits for the swap named in " +
                                                  c.f.resume_conf + ", which is gone."
@@ -359,7 +351,7 @@ void boot_legacy(const Ctx& c, PlanStep& s) {
                                   "\nroot (hd0," + n + ")\nsetup (hd0)\n"));
   s.commands.push_back("dd if=" + c.dst + " count=1 2>/dev/null | strings | grep GRUB");
   s.why =
-      "The how-to's `grub> setup (hd0)` and `setup (hd1)`. Until the old disk joins the "
+      "GRUB goes on both disks. Until the old disk joins the "
       "array, its /boot is the old one, with an initrd that cannot assemble the arrays: so " +
       c.src +
       "'s GRUB (the disk the BIOS boots) reads menu.lst, the kernel and the new "
@@ -368,7 +360,7 @@ void boot_legacy(const Ctx& c, PlanStep& s) {
       "), and menu.lst's root= names the array. " + c.dst +
       " is set up as (hd0), the disk the BIOS boots when it is the only one left. GRUB "
       "legacy reads /boot from one member as a plain filesystem: metadata 1.0 keeps it at "
-      "sector 0. The dd line is the how-to's check that GRUB is on " +
+      "sector 0. The dd line checks that GRUB is on " +
       c.dst + ". The last step makes both disks boot on their own.";
 }
 
@@ -388,7 +380,7 @@ PlanStep boot_code(const Ctx& c) {
                          (rh ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub"));
     s.commands.push_back("chroot " + r + " " + c.grub_install + " " + c.src);
     s.commands.push_back("chroot " + r + " " + c.grub_install + " " + c.dst);
-    s.why = "The how-to puts GRUB in both MBRs, so that either disk boots alone." +
+    s.why = "GRUB goes in both MBRs, so that either disk boots alone." +
             std::string(c.l.boot == PlanBoot::bios_gpt
                             ? " On GPT its core image goes into each disk's BIOS boot partition."
                             : "") +
@@ -406,8 +398,8 @@ PlanStep rebuild_initrd(const Ctx& c) {
   s.commands = {"chroot " + std::string(kNewRoot) +
                 (dracut ? " dracut -f --regenerate-all" : " update-initramfs -u -k all")};
   s.why =
-      "The how-to: \"I always forget this part and end up booting off of half of the / "
-      "array ... DON'T FORGET THIS PART.\" The new initrd carries the new mdadm.conf and " +
+      "An initrd that does not assemble the root array boots from half of it, or not at all. "
+      "The new initrd carries the new mdadm.conf and " +
       std::string(c.f.has("mdguard-hook-initramfs-tools") || c.f.has("mdguard-hook-dracut")
                       ? "mdguard's hook, which assembles the arrays and refuses to boot "
                         "half of one."
@@ -456,7 +448,7 @@ PlanStep add_old_disk(const Ctx& c) {
   s.why = "Only once findmnt shows / on the array and `swapon --show` lists no partition of " +
           c.src +
           ": adding a partition that is still in use destroys it. The resync then copies each "
-          "array onto the old disk (the how-to's `mdadm -a /dev/md0 /dev/hda1`).";
+          "array onto the old disk.";
   return s;
 }
 
@@ -490,8 +482,9 @@ PlanStep finish(const Ctx& c) {
   s.commands.push_back("mdguard check");
   s.expect = "VERDICT: will boot, from either disk";
   s.why =
-      "The how-to: \"Do the boot loader again, because ... likely stuff has moved around\" "
-      "on the old disk. Then the whole check, every area: the machine must boot from either "
+      "The boot loader again on the old disk: its partitions now hold array members, and "
+      "GRUB's core image there must find /boot on the array. Then the whole check, every "
+      "area: the machine must boot from either "
       "disk.";
   return s;
 }

@@ -36,6 +36,14 @@ expect 2 "'bogus' is not an area" -- "$bin" check --only bogus --sysroot "$syste
 expect 2 "use human, json, short or prometheus" -- "$bin" check --format xml
 expect 2 "no such directory" -- "$bin" check --sysroot "$work/nonexistent"
 expect 2 "--kernel goes with --initrd" -- "$bin" check --kernel 6.1.0 --sysroot "$systems/healthy-bios-mbr"
+# Options that contradict each other are a usage error naming both, never a
+# silent choice; --json alone is --format json, and either alone works.
+expect 2 "^mdguard check: --json and --format exclude each other" -- "$bin" check --json --format prometheus --sysroot "$systems/healthy-bios-mbr"
+expect 2 "^mdguard check: --json and --format exclude each other" -- "$bin" check --format json --json --sysroot "$systems/healthy-bios-mbr"
+expect 2 "^Run .mdguard check --help.\.$" -- "$bin" check --json --format short --sysroot "$systems/healthy-bios-mbr"
+expect 0 '^  "schema": 1,$' -- "$bin" check --json --sysroot "$systems/healthy-bios-mbr"
+expect 0 '^  "schema": 1,$' -- "$bin" check --format json --sysroot "$systems/healthy-bios-mbr"
+expect 0 "^mdguard_check_ok 1$" -- "$bin" check --format prometheus --sysroot "$systems/healthy-bios-mbr"
 expect 0 "^VERDICT: will boot, from either disk" -- "$bin" check --sysroot "$systems/healthy-bios-mbr"
 expect 1 "^VERDICT: this machine will not boot safely" -- "$bin" check --sysroot "$systems/howto-mid-migration"
 expect 1 "DEVICE line does not cover /dev/sdb1" -- env MDGUARD_SYSROOT="$systems/howto-mid-migration" "$bin" check --only mdadm.conf
@@ -47,10 +55,17 @@ expect 0 "Usage: mdguard assemble" -- "$bin" assemble --help
 expect 0 "Usage: mdguard guard-root" -- "$bin" guard-root --help
 expect 5 "split brain" -- "$bin" assemble --dry-run --cmdline "" "$work/split-a.img" "$work/split-b.img"
 expect 0 "START /dev/md" -- "$bin" assemble --dry-run --cmdline "" "$work/member.img" "$work/member-b.img"
+expect 0 '^  "schema": 1,$' -- "$bin" assemble --dry-run --json --cmdline "" "$work/member.img" "$work/member-b.img"
+expect 2 "^mdguard assemble: --at and --no-wait exclude each other" -- "$bin" assemble --dry-run --at 5 --no-wait --cmdline "" "$work/member.img"
+# (Under an empty --sysroot: were the check missing, this would be a real run.)
+mkdir -p "$work/empty-root"
+expect 2 "^mdguard assemble: --at goes with --dry-run" -- "$bin" assemble --at 5 --sysroot "$work/empty-root" --cmdline "" "$work/member.img"
 expect 0 "^mdguard [0-9]" -- "$bin" version
 expect 0 "Usage: mdguard examine" -- "$bin" examine --help
 expect 2 "no PATH given" -- "$bin" examine
-expect 2 "exclude each other" -- "$bin" examine --export --json "$work/member.img"
+expect 2 "^mdguard examine: --export and --json exclude each other" -- "$bin" examine --export --json "$work/member.img"
+expect 2 "^mdguard examine: --export and --json exclude each other" -- "$bin" examine --json --export "$work/member.img"
+expect 0 '^  "schema": 1,$' -- "$bin" examine --json "$work/member.img"
 expect 2 "unrecognised option|unrecognized option" -- "$bin" examine --frobnicate "$work/member.img"
 expect 0 "Array State +: AA" -- "$bin" examine "$work/member.img"
 expect 0 "^MD_LEVEL=raid1$" -- "$bin" examine --export "$work/member.img"

@@ -101,3 +101,42 @@ TEST_CASE("a plain root and an unknown root are not refused", "[root-guard]") {
   CHECK(guard_root("UUID=99999999-2222-3333-4444-555555555555", plain).code == "root-not-found");
   CHECK_FALSE(guard_root("", plain).refuse);
 }
+
+// issue 12 item 1: a device that cannot be read is never "carries no md superblock".
+TEST_CASE("root= on a device that could not be read is refused, never a pass", "[root-guard]") {
+  auto devices = mirror(false);
+  for (auto& d : devices) {
+    d.member_of.reset();
+    d.fs.reset();
+    d.unreadable = d.devnode + ": cannot open: Permission denied";
+  }
+  for (const char* root :
+       {"/dev/sda1", "8:1", "UUID=0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "LABEL=root"}) {
+    INFO(root);
+    auto v = guard_root(root, devices);
+    CHECK(v.refuse);
+    CHECK(v.code == "root-unreadable");
+    CHECK(v.explanation.find("Permission denied") != std::string::npos);
+    CHECK(v.explanation.find("mdguard=off") != std::string::npos);
+  }
+  CHECK(guard_root("/dev/sda1", devices).resolved == "/dev/sda1");
+  CHECK(guard_root("LABEL=root", devices).resolved.empty());
+}
+
+TEST_CASE("an unreadable bystander does not block a root that resolves to a readable device",
+          "[root-guard]") {
+  auto devices = mirror(true);
+  DeviceFacts cd;
+  cd.devnode = "/dev/sdc";
+  cd.unreadable = "/dev/sdc: cannot open: Input/output error";
+  devices.push_back(cd);
+  CHECK(guard_root("/dev/md0", devices).code == "root-on-md");
+  CHECK(guard_root("UUID=0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", devices).code == "root-on-md");
+  // A path naming a plain, readable device stays allowed.
+  DeviceFacts plain;
+  plain.devnode = "/dev/sdd1";
+  devices.push_back(plain);
+  CHECK(guard_root("/dev/sdd1", devices).code == "root-plain");
+  // A UUID nothing readable carries: the unreadable one may carry it.
+  CHECK(guard_root("UUID=11111111-2222-3333-4444-555555555555", devices).code == "root-unreadable");
+}

@@ -23,7 +23,8 @@ Findings run(const std::string& text, std::vector<ArrayFacts> arrays = {md0()},
              std::string homehost = "alpha") {
   Findings f;
   check_mdadm_conf(parse_mdadm_conf("/etc/mdadm/mdadm.conf", text), arrays,
-                   {"hda", "hda1", "hdb", "hdb1"}, homehost, f);
+                   {"hda", "hda1", "hdb", "hdb1"}, homehost, Rebuilder{"initramfs-tools", "", ""},
+                   f);
   return f;
 }
 
@@ -42,7 +43,7 @@ TEST_CASE("a complete mdadm.conf has nothing to report", "[check-mdadm-conf]") {
 
 TEST_CASE("missing file, missing array, wrong UUID", "[check-mdadm-conf]") {
   Findings none;
-  check_mdadm_conf(std::nullopt, {md0()}, {}, "alpha", none);
+  check_mdadm_conf(std::nullopt, {md0()}, {}, "alpha", Rebuilder{"initramfs-tools", "", ""}, none);
   CHECK(ids(none) == std::vector<std::string>{"mdadm-conf-missing"});
 
   auto missing = run("ARRAY /dev/md1 UUID=11111111:22222222:33333333:44444444\n");

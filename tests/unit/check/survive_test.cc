@@ -24,6 +24,7 @@ ArrayFacts mirror(const std::string& devname, const std::string& a, const std::s
   m.raid_disks = 2;
   m.members = {a, b};
   m.member_slots = {0, 1};
+  m.member_in_sync = {true, true};
   return m;
 }
 
@@ -71,4 +72,17 @@ TEST_CASE("a policy that refuses degraded starts makes every loss fatal", "[surv
   auto rows = survive_one_disk(in);
   CHECK(rows[0].problems.size() == 1);
   CHECK(rows[1].problems.size() == 1);
+}
+
+// issue 12 item 2: a member being rebuilt is no copy of its slot.
+TEST_CASE("during a rebuild, losing the only in-sync disk does not boot", "[survive]") {
+  auto in = two_disks("grub-gpt.img");
+  in.vital[0].array->member_in_sync = {false, true};  // sda1 is being rebuilt
+  auto rows = survive_one_disk(in);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].problems.empty());  // without sda: sdb1 holds every block
+  REQUIRE(rows[1].problems.size() == 1);
+  CHECK(rows[1].problems[0].find("loses too many members") != std::string::npos);
+  CHECK(rows[1].problems[0].find("/dev/sda1 not in sync yet") != std::string::npos);
+  CHECK(format_survive_table(rows).find("without /dev/sdb: DOES NOT BOOT") != std::string::npos);
 }

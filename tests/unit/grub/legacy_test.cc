@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "grub/config.h"
+#include "grub/kernel_args.h"
 
 using namespace mdguard;
 
