@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # The host side every QEMU boot scenario shares. A suite's lib.sh sources
 # this file first, then sets SC_CONSOLE_FROM and SC_TIMEOUT and defines its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs one suite of QEMU boot scenarios: every *.sh in tests/scenarios/SUITE/
 # but lib.sh, once per flavour its "# Flavours:" line names (once when it
 # has none), N at a time. Prints one line per run (ok/FAIL and seconds, a
@@ -23,7 +24,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-usage() { sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0"; exit "$1"; }
+usage() { sed -n '3,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0"; exit "$1"; }
 suites() { for d in "$here"/*/lib.sh; do d=${d%/lib.sh}; printf ' %s' "${d##*/}"; done; }
 (($#)) || { usage 2 >&2; }
 case $1 in -h | --help) usage 0 ;; esac

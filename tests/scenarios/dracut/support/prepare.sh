@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the dracut scenarios share, made once by tests/scenarios/run.sh
 # before they run side by side: the RAID-1 root disks (make-rootfs.sh) and
 # every dracut image the runs boot (build-initrd.sh: FLAVOUR, and FLAVOUR

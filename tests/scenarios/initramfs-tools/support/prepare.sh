@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the initramfs-tools scenarios share, made once by tests/scenarios/
 # run.sh before they run side by side: the demo system (make-system.sh:
 # mkinitramfs with the hook as installed, and a RAID-1 root made by real
