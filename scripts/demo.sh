@@ -43,7 +43,7 @@ show "$mdguard" assemble --dry-run --cmdline "" "$work/split-1.2-a.img" "$work/s
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 banner "The demo system: / on a RAID-1, its initrd built by Debian's mkinitramfs with mdguard's hook"
 cp "$mdguard" "$work/mdguard"
-system=$(bash tests/initramfs-tools/make-system.sh --mdguard "$work/mdguard" \
+system=$(bash tests/scenarios/initramfs-tools/support/make-system.sh --mdguard "$work/mdguard" \
   --out "$top/build/initramfs-tools/demo-system" 2>"$work/make-system.log") ||
   { cat "$work/make-system.log"; exit 1; }
 . "$system/system.env"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates tests/fixtures/rootfs/: member images of real md RAID-1 arrays
 # with an ext4 filesystem inside, made by real mdadm and real mke2fs in a QEMU
-# guest (the host has no md driver), for the boot scenarios in tests/boot/.
+# guest (the host has no md driver), for the boot scenarios in
+# tests/scenarios/busybox/.
 # See the README.md there.
 #
 #   scripts/make-rootfs-fixtures.sh      (one boot, about 15 s; work files in build/rootfs-fixtures)

@@ -31,9 +31,9 @@ for f in build/fuzz/fuzz/fuzz_*; do
   [[ -x $f ]] || continue
   step "fuzz $(basename "$f")" bash tests/run-fuzzer.sh "$f" "${MDGUARD_FUZZ_SECONDS:-30}"
 done
-step "boot scenarios in QEMU (real kernel, real md)" bash tests/boot/run-all.sh
-step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash tests/dracut/run-all.sh
-step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/initramfs-tools/run-all.sh
+step "boot scenarios in QEMU (real kernel, real md)" bash tests/scenarios/run.sh busybox
+step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash tests/scenarios/run.sh dracut
+step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/scenarios/run.sh initramfs-tools
 step "install: cmake --install layout, man pages, .deb installs and purges" bash tests/install/install-layout-and-deb.sh build/static
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"

@@ -15,6 +15,7 @@ exec </dev/console >/dev/console 2>&1
 mkdir -p /run /tmp /var/run
 hostname vm
 
+# shellcheck source=guest-lib.sh  # /vm/lib.sh in the guest
 . /vm/lib.sh
 
 # The modules listed in /vm/modules ("name kind" lines written by run-vm.sh),

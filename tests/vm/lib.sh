@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Host-side helpers for reading what a run-vm.sh boot reported; source it
 # from bash. LOG is the --log file of the run; the verdict lines are in
 # LOG.results (a serial port that carries only them), the kernel's messages

@@ -1,6 +1,8 @@
+# shellcheck shell=dash  # busybox sh in the guest
 # Harness self-test (run by tests/vm/selftest.sh): the md personalities are
 # loaded, mdadm works, a raid1 on disks smoke-a and smoke-b is created,
 # synced, stopped, assembled again and stopped.
+# shellcheck source=guest-lib.sh  # /vm/lib.sh in the guest
 . /vm/lib.sh
 set -e
 result disks "$(cd /sys/block && echo vd*)"
