@@ -6,7 +6,7 @@
 # MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 passed=0 failed=0 failures=()
 step() {
@@ -22,6 +22,7 @@ step() {
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 
 step "clang-format" bash tests/format-check.sh
+step "shellcheck on every shell file" bash tests/shellcheck.sh
 step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
 step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 2 MB" bash tests/static-binary.sh build/static/mdguard

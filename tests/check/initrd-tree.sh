@@ -20,7 +20,7 @@ expect() {  # expect STATUS "IDS" -- ARGS...: exit status and the finding ids, s
   ids=$(cut -f2 <<<"$out" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
   if [[ $status != "$want_status" || $ids != "$want_ids" ]]; then
     echo "FAIL: check $* -> exit $status, ids '$ids' (want $want_status, '$want_ids')"
-    echo "$out" | sed 's/^/    /'
+    echo "    ${out//$'\n'/$'\n'    }"
     fails=$((fails + 1))
   else
     echo "ok   ${want_ids:-no finding} (exit $status): ${*//$work\//}"

@@ -84,7 +84,7 @@ run_plan_commands() {  # the plan's table copy and type changes, on images
   for n in $(mirrored "$out"); do
     grep -qix "$n $raid" <(types "$b") || { ok=0; echo "    partition $n: $(types "$b" | grep "^$n ")"; }
   done
-  ((ok)) && pass || fail "$t: the mirrored partitions are Linux RAID on the copy"
+  if ((ok)); then pass; else fail "$t: the mirrored partitions are Linux RAID on the copy"; fi
   if [[ $label == gpt ]]; then
     check "$t: sgdisk -G gave the copy new partition GUIDs" \
       test "$(command sfdisk -d "$a" | grep -o 'uuid=[^,]*' | head -1)" != \
@@ -96,7 +96,7 @@ run_plan_commands() {  # the plan's table copy and type changes, on images
     fail "$t: the old disk's type change failed"
   ok=1
   for n in $(mirrored "$out"); do grep -qix "$n $raid" <(types "$a") || ok=0; done
-  ((ok)) && pass || fail "$t: the old disk's mirrored partitions are Linux RAID after its step"
+  if ((ok)); then pass; else fail "$t: the old disk's mirrored partitions are Linux RAID after its step"; fi
 }
 
 run_file_edits() {  # the fstab and menu.lst edits, on copies
@@ -145,7 +145,7 @@ for t in "$systems"/plan-*/; do
     [[ -z $line ]] && continue
     grep -qxF -- "$line" "$work/lines" || { missing=1; echo "    not printed: $line"; }
   done <"$t/STEPS"
-  ((missing)) && fail "$name: step lines missing" || pass
+  if ((missing)); then fail "$name: step lines missing"; else pass; fi
   status=0
   "$bin" plan --sysroot "$t" --to "$to" --json >"$work/json" 2>&1 || status=$?
   check "$name: --json exits the same" test "$status" = "$want_status"
