@@ -28,6 +28,15 @@ step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 2 MB" bash tests/static-binary.sh build/static/mdguard
 step "examine --export matches mdadm on every fixture" bash tests/examine/export-matches-mdadm.sh build/static/mdguard
 step "fuzzers build (clang-14 libFuzzer)" cmake --workflow --preset fuzz
+fuzzers_built() {  # every fuzz/fuzz_*.cc has its binary, or the loop below runs none of it
+  local src n=0
+  for src in fuzz/fuzz_*.cc; do
+    [[ -x build/fuzz/fuzz/$(basename "$src" .cc) ]] || { echo "not built: $src"; return 1; }
+    n=$((n + 1))
+  done
+  ((n > 0))
+}
+step "every fuzz target was built" fuzzers_built
 for f in build/fuzz/fuzz/fuzz_*; do
   [[ -x $f ]] || continue
   step "fuzz $(basename "$f")" bash tests/run-fuzzer.sh "$f" "${MDGUARD_FUZZ_SECONDS:-30}"

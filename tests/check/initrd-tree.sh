@@ -11,6 +11,9 @@ sys=$systems/healthy-bios-mbr
 kver=6.1.0-56-amd64
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+for tool in cpio gzip zcat; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/setup.sh)"; exit 1; }
+done
 fails=0
 
 expect() {  # expect STATUS "IDS" -- ARGS...: exit status and the finding ids, sorted

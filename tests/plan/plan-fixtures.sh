@@ -12,7 +12,11 @@ set -uo pipefail
 bin=$1
 systems=$(cd "$(dirname "$0")/../fixtures/systems" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+passed=0 failed=0 trees=0
+# The plan's commands run on images with the real tools: a missing one fails.
+for tool in sfdisk sgdisk xz md5sum; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/setup.sh)"; exit 1; }
+done
 
 pass() { passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -123,6 +127,11 @@ run_file_edits() {  # the fstab and menu.lst edits, on copies
 for t in "$systems"/plan-*/; do
   t=${t%/}
   name=$(basename "$t")
+  if [[ ! -f $t/TO || ! -f $t/EXPECTED.plan || ! -f $t/STEPS ]]; then
+    fail "$name: a plan fixture needs TO, EXPECTED.plan and STEPS"
+    continue
+  fi
+  trees=$((trees + 1))
   to=$(cat "$t/TO")
   before=$(tree_sum "$t")
   status=0
@@ -178,5 +187,5 @@ status=0
 check "plan --help exits 0 and shows the usage" grep -q "Usage: mdguard plan" "$work/out"
 check "plan --help exit status 0" test "$status" = 0
 
-echo "plan fixtures: $passed passed, $failed failed"
-((failed == 0))
+echo "plan fixtures: $trees trees, $passed checks passed, $failed failed"
+((trees > 0 && failed == 0))
