@@ -30,6 +30,7 @@
 # Environment: MDGUARD (default build/static/mdguard). Work files: build/bench/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../tests/vm/lib.sh
 . "$top/tests/vm/lib.sh"
 reps=5
 while (($#)); do
@@ -54,7 +55,7 @@ for d in p16-a p16-b; do
   truncate -s 68M "$d.img"
   {
     echo 'label: gpt'
-    for i in $(seq 16); do echo 'size=4MiB, type=A19D880F-05FC-4D3B-A006-743F0F84911E'; done
+    for _ in $(seq 16); do echo 'size=4MiB, type=A19D880F-05FC-4D3B-A006-743F0F84911E'; done
   } | sfdisk -q "$d.img" >/dev/null
 done
 cat >setup.sh <<'EOF'
@@ -164,7 +165,7 @@ done
 
 # ---- report ----------------------------------------------------------------------------
 echo
-kver=$(basename "$(ls /boot/vmlinuz-* | sort -V | tail -n1)"); kver=${kver#vmlinuz-}
+kver=$(basename "$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1)"); kver=${kver#vmlinuz-}
 echo "Assembly time, median of $reps cold runs (ms; QEMU TCG guest, kernel $kver, 1 vCPU):"
 printf '  %-34s %9s %9s %7s   %s\n' "case" "mdguard" "mdadm" "ratio" "(fastest run: mdguard / mdadm)"
 for c in "${cases[@]}"; do

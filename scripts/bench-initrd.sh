@@ -23,11 +23,12 @@ command -v hyperfine >/dev/null || { echo "bench-initrd: hyperfine is not instal
 
 images=("$@")
 if ((${#images[@]} == 0)); then
+  # shellcheck disable=SC2012 # ls -S: by size; Debian's initrd names are plain
   biggest=$(ls -S /boot/initrd.img-* 2>/dev/null | head -n1 || true)
   if [[ -n $biggest && $(stat -c %s "$biggest") -ge 30000000 ]]; then
     images=("$biggest")
   else
-    kver=$(ls /lib/modules | sort -V | tail -n1)
+    kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n1)
     img=$top/build/initrd-bench/initrd.img-$kver-most
     if [[ ! -s $img ]]; then
       echo "bench-initrd: building $img (MODULES=most)" >&2

@@ -46,6 +46,7 @@ cp "$mdguard" "$work/mdguard"
 system=$(bash tests/scenarios/initramfs-tools/support/make-system.sh --mdguard "$work/mdguard" \
   --out "$top/build/initramfs-tools/demo-system" 2>"$work/make-system.log") ||
   { cat "$work/make-system.log"; exit 1; }
+# shellcheck source=/dev/null # written by tests/initramfs-tools/make-system.sh
 . "$system/system.env"
 printf '%-24s%s\n' "/etc/mdadm/mdadm.conf:" "$(grep ^ARRAY "$system/etc/mdadm/mdadm.conf")" \
   "/etc/mdguard.conf:" "$(grep -v '^#' "$system/etc/mdguard.conf" | tr '\n' ' ')" \

@@ -192,11 +192,15 @@ boot() {
 }
 # names GLOB...: the images matching each glob, without .img.
 names() { (cd "$img" && for g; do for f in $g.img; do echo "${f%.img}"; done; done); }
-boot basic $(names 'raid1-*' 'named-*' 'spare-*' 'bitmap-*') & p1=$!
-boot parity $(names 'raid0-*' 'raid5-*' 'raid10-*' 'raid6-*' 'missing-*' 'twosb-*') & p2=$!
+mapfile -t basic < <(names 'raid1-*' 'named-*' 'spare-*' 'bitmap-*')
+mapfile -t parity < <(names 'raid0-*' 'raid5-*' 'raid10-*' 'raid6-*' 'missing-*' 'twosb-*')
+mapfile -t history < <(names 'stale-*' 'split-*')
+mapfile -t partitions < <(names 'mbr-*' 'gpt-*')
+boot basic "${basic[@]}" & p1=$!
+boot parity "${parity[@]}" & p2=$!
 wait $p1; wait $p2
-boot history $(names 'stale-*' 'split-*') & p1=$!
-boot partitions $(names 'mbr-*' 'gpt-*') & p2=$!
+boot history "${history[@]}" & p1=$!
+boot partitions "${partitions[@]}" & p2=$!
 wait $p1; wait $p2
 echo "make-fixtures: guest part done after $((SECONDS - start)) s"
 
@@ -289,7 +293,7 @@ examine_all() {
   # creation time) and the big-endian ones.
   for n in twosb-a:0.90 twosb-a:1.2 twosb-b:0.90 twosb-b:1.2 be-0.90-a:0.90 be-0.90-b:0.90; do
     e=${n#*:} n=${n%:*}
-    rc=0; (cd "$img" && mdadm --examine -e $e "$n.img") >"$out/$n.img.examine-e$e" 2>&1 || rc=$?
+    rc=0; (cd "$img" && mdadm --examine -e "$e" "$n.img") >"$out/$n.img.examine-e$e" 2>&1 || rc=$?
     echo "examine-e$e=$rc" >>"$out/$n.img.status"
   done
 }
@@ -381,8 +385,9 @@ check "(( $(ev split-0.90-a.img) == $(ev split-0.90-b.img) ))"
 # superblock host mdadm reads.
 while read -r file array _ what events _; do
   [[ $file == \#* || $array == - || $what == big-endian ]] && continue
-  grep -qx export=0 "$out/$file.status" && [[ $events != - ]] ||
-    { echo "make-fixtures: host mdadm reads no superblock on $file" >&2; exit 1; }
+  if ! grep -qx export=0 "$out/$file.status" || [[ $events == - ]]; then
+    echo "make-fixtures: host mdadm reads no superblock on $file" >&2; exit 1
+  fi
 done <"$out/MANIFEST"
 check "grep -q 'Array State : A\\.' '$out/split-1.2-a.img.examine'"
 check "grep -q 'Array State : \\.A' '$out/split-1.2-b.img.examine'"
@@ -393,4 +398,5 @@ check "grep -q 'Version : 1.2' '$out/twosb-a.img.examine-e1.2'"
 check "grep -q 'Device Role : spare' '$out/spare-1.2-c.img.examine'"
 check "grep -q 'Version : 0.90' '$out/mbr-b.img.examine'"   # the whole-disk ambiguity
 
-echo "make-fixtures: $(ls "$out"/*.img.xz | wc -l) images, $(du -cb "$out"/* | tail -n1 | cut -f1) bytes in $out, $((SECONDS - start)) s"
+images=("$out"/*.img.xz)
+echo "make-fixtures: ${#images[@]} images, $(du -cb "$out"/* | tail -n1 | cut -f1) bytes in $out, $((SECONDS - start)) s"

@@ -98,7 +98,7 @@ make_tiny() {
 }
 if ((tiny)); then make_tiny; ls -l "$top/tests/fixtures/initrd"; exit; fi
 
-[[ -n $kver ]] || kver=$(ls /lib/modules | sort -V | tail -n1)
+[[ -n $kver ]] || kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n1)
 [[ -d /lib/modules/$kver && -f /boot/config-$kver ]] || {
   log "no kernel modules or config for '$kver'"; exit 3; }
 command -v mkinitramfs >/dev/null || { log "mkinitramfs is not installed"; exit 3; }

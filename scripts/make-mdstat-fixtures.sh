@@ -207,8 +207,9 @@ tar -cf "$(d out)" -C $O . && sync
 result captured "$(ls $O | wc -l)"
 EOF
 
-"$vm" --with-mdadm --timeout 900 --script "$work/scenario.sh" --log "$work/vm.log" \
-  $(for n in m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 pa pb out; do echo --disk "$work/img/$n.img"; done) \
+disks=()
+for n in m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 pa pb out; do disks+=(--disk "$work/img/$n.img"); done
+"$vm" --with-mdadm --timeout 900 --script "$work/scenario.sh" --log "$work/vm.log" "${disks[@]}" \
   >/dev/null || { echo "make-mdstat-fixtures: the guest failed; see $work/vm.log" >&2; exit 1; }
 
 mkdir -p "$work/x"
@@ -217,4 +218,5 @@ rm -f "$out"/*.mdstat "$out"/*.sysfs
 mkdir -p "$out"
 cp "$work"/x/*.mdstat "$work"/x/*.sysfs "$out"/
 cp "$work/x/mdadm.log" "$out/mdadm.log"
-echo "make-mdstat-fixtures: $(ls "$out"/*.mdstat | wc -l) captures; kernel $(cat "$work/x/kernel"), $(cat "$work/x/mdadm-version")"
+captures=("$out"/*.mdstat)
+echo "make-mdstat-fixtures: ${#captures[@]} captures; kernel $(cat "$work/x/kernel"), $(cat "$work/x/mdadm-version")"

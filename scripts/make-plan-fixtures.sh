@@ -26,7 +26,7 @@ while (($#)); do
   shift
 done
 KVER=6.1.0-56-amd64
-# shellcheck source=scripts/system-fixture-lib.sh
+# shellcheck source=system-fixture-lib.sh
 . "$top/scripts/system-fixture-lib.sh"
 mkdir -p "$out_dir" "$work_dir/cache"
 export E2FSPROGS_FAKE_TIME=1700000000 BLKID_FILE=$work_dir/blkid.tab
@@ -93,7 +93,7 @@ swaps() {  # swaps DEVICE...: /proc/swaps
 le() {
   local v=$1 i out=""
   for ((i = 0; i < $2; i++)); do out+=$(printf '\\x%02x' $(((v >> (8 * i)) & 255))); done
-  printf "$out"
+  printf '%b' "$out"
 }
 
 # lvm_label FILE UUID32: the label pvcreate writes into sector 1 of a PV

@@ -58,6 +58,7 @@ for i in "${images[@]}"; do disks+=(--disk "$i.img"); done
 "$top/tests/vm/run-vm.sh" --with-mdadm --with-binary /usr/sbin/mke2fs \
   --add /etc/mke2fs.conf:/etc/mke2fs.conf --script create.sh --log "$work/create.log" \
   "${disks[@]}" >/dev/null
+# shellcheck source=../tests/vm/lib.sh
 . "$top/tests/vm/lib.sh"
 # Right after a write the array is "active" (clean again after safe_mode_delay);
 # stopping it writes clean superblocks, checked below.
@@ -104,5 +105,6 @@ for i in "${images[@]}"; do
   mdadm --examine "$i.img" >"$out/$i.img.examine" 2>&1 || true
 done
 cp MANIFEST "$out/MANIFEST"
-echo "make-rootfs-fixtures: wrote $(ls "$out"/*.img.xz | wc -l) images to ${out#"$top"/}"
+written=("$out"/*.img.xz)
+echo "make-rootfs-fixtures: wrote ${#written[@]} images to ${out#"$top"/}"
 cat "$out/MANIFEST"

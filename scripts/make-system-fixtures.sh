@@ -24,7 +24,7 @@ while (($#)); do
   shift
 done
 KVER=6.1.0-56-amd64
-# shellcheck source=scripts/system-fixture-lib.sh
+# shellcheck source=system-fixture-lib.sh
 . "$top/scripts/system-fixture-lib.sh"
 # Every check machine is a Debian one, with initramfs-tools.
 FIXTURE_INITRD_GENERATOR=initramfs-tools
@@ -68,14 +68,15 @@ root_fs() {
 # Two MBR disks as a finished migration leaves them: sdX1 in md0 (/, with
 # /boot), sdX2 in md1 (/srv), GRUB in both MBRs.
 two_disks() {
-  local grub_on=${1:-"sda sdb"} d slot=0
+  local grub_on=${1:-"sda sdb"} d x slot=0
   for d in sda sdb; do
+    x=$([[ $d == sda ]] && echo a || echo b)
     disk $d 16 dos <<'EOF'
 start=2048, size=16384, type=fd, bootable
 start=18432, size=8192, type=fd
 EOF
-    put $d 1 "$(member rootfs rootfs-1.0-$([[ $d == sda ]] && echo a || echo b))"
-    put $d 2 "$(member_with_fs superblocks raid1-1.2-$([[ $d == sda ]] && echo a || echo b) "$(srv_fs)")"
+    put $d 1 "$(member rootfs "rootfs-1.0-$x")"
+    put $d 2 "$(member_with_fs superblocks "raid1-1.2-$x" "$(srv_fs)")"
     [[ " $grub_on " == *" $d "* ]] && grub_mbr $d
     disk_done $d
   done
@@ -153,7 +154,7 @@ grub_cfg() {  # grub_cfg [MD-UUID [FS-UUID [ROOT-ARG]]]
 # Everything a healthy machine from the how-to has after the reboot.
 healthy_base() {
   write /etc/hostname <<<"vm"
-  two_disks
+  two_disks "sda sdb"
   mdadm_conf
   fstab "$ROOT_FS" "$SRV_FS"
   mounts
@@ -434,8 +435,8 @@ start=2048, size=2048, type=$type, name="boot", uuid=6D646775-6172-4400-8000-000
 start=4096, size=16384, type=A19D880F-05FC-4D3B-A006-743F0F84911E, name="root", uuid=6D646775-6172-4400-8000-00000000${x}002
 start=20480, size=8192, type=A19D880F-05FC-4D3B-A006-743F0F84911E, name="srv", uuid=6D646775-6172-4400-8000-00000000${x}003
 EOF
-    put $d 2 "$(member rootfs rootfs-1.0-$x)"
-    put $d 3 "$(member_with_fs superblocks raid1-1.2-$x "$(srv_fs)")"
+    put $d 2 "$(member rootfs "rootfs-1.0-$x")"
+    put $d 3 "$(member_with_fs superblocks "raid1-1.2-$x" "$(srv_fs)")"
     if [[ $mode == bios && " $boot_on " == *" $d "* ]]; then
       grub_gpt $d
     elif [[ $mode == uefi ]]; then

@@ -11,7 +11,7 @@ mkdir -p "$deps"
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   catch2 libboost-program-options-dev libboost1.74-dev
-  clang-14 libclang-rt-14-dev clang-format
+  clang-14 libclang-rt-14-dev clang-format shellcheck
   mdadm busybox-static qemu-system-x86 linux-image-amd64 initramfs-tools
   systemd udev
   jq man-db
@@ -60,7 +60,8 @@ if [[ ! -d "$deps/boost-src/libs/program_options/src" ]]; then
             -o "Dir::State::Lists=$apt_dir/lists" -o APT::Sandbox::User=root)
   apt-get "${apt_opts[@]}" update -qq >/dev/null
   (cd "$deps/boost-dl" && apt-get "${apt_opts[@]}" source --download-only boost1.74 >/dev/null 2>&1)
-  orig=$(ls "$deps"/boost-dl/boost1.74_*.orig.tar.* | head -n1)
+  origs=("$deps"/boost-dl/boost1.74_*.orig.tar.*)
+  orig=${origs[0]}
   rm -rf "$deps/boost-src" && mkdir -p "$deps/boost-src"
   tar -xf "$orig" -C "$deps/boost-src" --strip-components=1 --wildcards '*/libs/program_options/src/*'
   rm -rf "$deps/boost-dl"

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # out_dir and work_dir are set by the script that sources this
 # Building blocks for fixture system trees (tests/fixtures/systems/NAME/):
 # a directory that stands for "/" of a machine, read by
 # `mdguard check --sysroot DIR`. Sourced by scripts/make-system-fixtures.sh
@@ -212,7 +214,7 @@ md_array() {
     write "$dir/md/dev-$dev/state" <<<"$state"
     rel_link "$dir/md/dev-$dev/block" "$(sysfs_dir "$dev")"
     rel_link "$(sysfs_dir "$dev")/holders/$md" "$dir"
-    local tag="$dev[${slot/none/$((raid_disks + ${#slots[@]}))}]"
+    local tag="${dev}[${slot/none/$((raid_disks + ${#slots[@]}))}]"
     [[ $state == spare ]] && tag+="(S)"
     [[ $state == faulty ]] && tag+="(F)"
     mdstat_members="$tag $mdstat_members"

@@ -6,7 +6,7 @@
 # MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 passed=0 failed=0 failures=()
 step() {
@@ -22,11 +22,21 @@ step() {
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 
 step "clang-format" bash tests/format-check.sh
+step "shellcheck on every shell file" bash tests/shellcheck.sh
 step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
 step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 2 MB" bash tests/static-binary.sh build/static/mdguard
 step "examine --export matches mdadm on every fixture" bash tests/examine/export-matches-mdadm.sh build/static/mdguard
 step "fuzzers build (clang-14 libFuzzer)" cmake --workflow --preset fuzz
+fuzzers_built() {  # every fuzz/fuzz_*.cc has its binary, or the loop below runs none of it
+  local src n=0
+  for src in fuzz/fuzz_*.cc; do
+    [[ -x build/fuzz/fuzz/$(basename "$src" .cc) ]] || { echo "not built: $src"; return 1; }
+    n=$((n + 1))
+  done
+  ((n > 0))
+}
+step "every fuzz target was built" fuzzers_built
 for f in build/fuzz/fuzz/fuzz_*; do
   [[ -x $f ]] || continue
   step "fuzz $(basename "$f")" bash tests/run-fuzzer.sh "$f" "${MDGUARD_FUZZ_SECONDS:-30}"

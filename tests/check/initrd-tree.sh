@@ -11,6 +11,9 @@ sys=$systems/healthy-bios-mbr
 kver=6.1.0-56-amd64
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+for tool in cpio gzip zcat; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/setup.sh)"; exit 1; }
+done
 fails=0
 
 expect() {  # expect STATUS "IDS" -- ARGS...: exit status and the finding ids, sorted
@@ -20,7 +23,7 @@ expect() {  # expect STATUS "IDS" -- ARGS...: exit status and the finding ids, s
   ids=$(cut -f2 <<<"$out" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
   if [[ $status != "$want_status" || $ids != "$want_ids" ]]; then
     echo "FAIL: check $* -> exit $status, ids '$ids' (want $want_status, '$want_ids')"
-    echo "$out" | sed 's/^/    /'
+    echo "    ${out//$'\n'/$'\n'    }"
     fails=$((fails + 1))
   else
     echo "ok   ${want_ids:-no finding} (exit $status): ${*//$work\//}"

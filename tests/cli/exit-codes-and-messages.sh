@@ -6,6 +6,7 @@ set -uo pipefail
 bin=$1
 fixtures=$(cd "$(dirname "$0")/../fixtures/superblocks" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+command -v xz >/dev/null || { echo "FAIL: xz is not installed (scripts/setup.sh)"; exit 1; }
 fails=0
 
 expect() {  # expect STATUS PATTERN -- COMMAND...: exit status, and a line of output matching

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # `mdguard examine --export` must print, byte for byte, what real mdadm 4.2
 # printed for every fixture (tests/fixtures/superblocks/*.export, recorded by
-# scripts/make-fixtures.sh), and agree on "no superblock". When mdadm is
-# installed the live mdadm is asked too, so the recording cannot drift.
+# scripts/make-fixtures.sh), and agree on "no superblock". The live mdadm
+# (scripts/setup.sh installs it; missing, the test fails) is asked too, so the
+# recording cannot drift.
 #   tests/examine/export-matches-mdadm.sh path/to/mdguard
 set -euo pipefail
 bin=$(realpath "$1")
 fixtures=$(cd "$(dirname "$0")/../fixtures/superblocks" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+for tool in mdadm xz; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/setup.sh)"; exit 1; }
+done
 
 # mdadm reads 0.90 only in the host's byte order; mdguard reads both on purpose.
 known_difference() { [[ $1 == be-0.90-* ]]; }
@@ -31,7 +35,7 @@ for expected in "$fixtures"/*.export; do
   elif [[ -s $expected && $status == 1 ]]; then
     echo "FAIL $dev: mdadm found a superblock, mdguard did not"; bad=$((bad + 1))
   fi
-  if [[ $dev != *:* ]] && command -v mdadm >/dev/null; then
+  if [[ $dev != *:* ]]; then
     mdadm --examine --export "$work/$dev" >"$work/live" 2>/dev/null || true
     cmp -s "$work/live" "$work/out" || { echo "FAIL $dev: differs from live mdadm"; bad=$((bad + 1)); }
   fi

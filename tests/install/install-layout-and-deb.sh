@@ -34,7 +34,7 @@ ok() { echo "ok   $*"; }
 # gzipped man pages; the binary is taken as built.
 cmake -S "$top" -B "$build" >/dev/null
 cmake --build "$build" --target man >/dev/null
-kver=$(ls /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlinuz-}
+kver=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlinuz-}
 
 # ---- 1. cmake --install ----------------------------------------------------------
 stage=$work/stage
@@ -163,6 +163,7 @@ result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initra
 result purged.initrd.mdguard "\$(listing | grep -c mdguard)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-p.log | sed 's/^/LOG /'
 INROOT
+# shellcheck disable=SC2016 # the script is for the inner bash, which expands it
 unshare --mount --propagation private bash -euc '
   work=$1
   t=$(mktemp -d)

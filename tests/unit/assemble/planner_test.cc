@@ -118,7 +118,7 @@ TEST_CASE("not enough members: refused once the wait is over", "[plan]") {
   CHECK(only(r10ok).decision == Decision::start_degraded);
 }
 
-TEST_CASE("a stale member is named and left out; the array runs as it last ran", "[plan]") {
+TEST_CASE("a stale member is named and left out, the array runs as it last ran", "[plan]") {
   for (const char* v : {"1.2", "0.90"}) {
     INFO(v);
     std::string a = std::string("stale-") + v + "-a.img", b = std::string("stale-") + v + "-b.img";
@@ -203,7 +203,7 @@ TEST_CASE("the same member superblock on two devices is a conflict", "[plan]") {
   CHECK(p.reason == "conflicting-superblocks");
 }
 
-TEST_CASE("spares are added; an array created degraded starts as it is", "[plan]") {
+TEST_CASE("spares are added, an array created degraded starts as it is", "[plan]") {
   auto p = only(input({"spare-1.2-a.img", "spare-1.2-b.img", "spare-1.2-c.img"}));
   CHECK(p.decision == Decision::start);
   CHECK(member(p, "spare-1.2-c.img").state == MemberState::spare);
@@ -216,7 +216,7 @@ TEST_CASE("spares are added; an array created degraded starts as it is", "[plan]
   CHECK(m.known_missing == std::vector<uint32_t>{1});
 }
 
-TEST_CASE("mdadm.conf ARRAY lines restrict and name; homehost decides what is local", "[plan]") {
+TEST_CASE("mdadm.conf ARRAY lines restrict and name, homehost decides what is local", "[plan]") {
   auto in = input({"raid1-1.2-a.img", "raid1-1.2-b.img", "named-1.2-a.img", "named-1.2-b.img"});
   std::string uuid = in.candidates[0].sb.uuid_text();
   auto conf = parse_mdadm_conf("mdadm.conf", "ARRAY /dev/md/boot UUID=" + uuid + "\n");
@@ -242,7 +242,7 @@ TEST_CASE("mdadm.conf ARRAY lines restrict and name; homehost decides what is lo
   CHECK(only(named).reason == "ignored-in-mdadm-conf");
 }
 
-TEST_CASE("running arrays are left alone; clashing names get a free minor", "[plan]") {
+TEST_CASE("running arrays are left alone, clashing names get a free minor", "[plan]") {
   auto in = input({"raid1-1.2-a.img", "raid1-1.2-b.img"});
   in.running.push_back(in.candidates[0].sb.array_uuid);
   CHECK(only(in).reason == "already-running");

@@ -46,7 +46,7 @@ std::vector<std::string> ids(const std::string& fstab, const MountFacts& base = 
 
 }  // namespace
 
-TEST_CASE("fstab on the array is fine; on a raw member it is an error", "[check-fstab]") {
+TEST_CASE("fstab on the array is fine, on a raw member it is an error", "[check-fstab]") {
   CHECK(ids("/dev/md0 / ext3 defaults 0 1\n").empty());
   CHECK(ids("UUID=bbbbbbbb-0000-0000-0000-000000000002 / ext3 defaults 0 1\n").empty());
   CHECK(ids("/dev/hdb1 / ext3 defaults 0 1\n") == std::vector<std::string>{"fstab-raw-member"});
@@ -56,7 +56,7 @@ TEST_CASE("the half-done migration: / still on the old partition", "[check-fstab
   CHECK(ids("/dev/hda1 / ext3 defaults 0 1\n") == std::vector<std::string>{"fstab-not-on-raid"});
 }
 
-TEST_CASE("array UUID for filesystem UUID; sources that resolve to nothing", "[check-fstab]") {
+TEST_CASE("array UUID for filesystem UUID, sources that resolve to nothing", "[check-fstab]") {
   std::string array_uuid = howto_machine()[1].member_of->uuid_text();
   std::string as_fs = array_uuid.substr(0, 8) + "-" + array_uuid.substr(9, 4) + "-" +
                       array_uuid.substr(13, 4) + "-" + array_uuid.substr(18, 4) +
@@ -67,7 +67,7 @@ TEST_CASE("array UUID for filesystem UUID; sources that resolve to nothing", "[c
   CHECK(ids("proc /proc proc defaults 0 0\ntmpfs /tmp tmpfs defaults 0 0\n").empty());
 }
 
-TEST_CASE("fstab against what is mounted after the pivot; a stale /etc/mtab", "[check-fstab]") {
+TEST_CASE("fstab against what is mounted after the pivot, a stale /etc/mtab", "[check-fstab]") {
   MountFacts m;
   m.proc_mounts = parse_mounts("/proc/mounts", "/dev/md0 / ext3 rw 0 0\n");
   auto got = ids("/dev/hda1 / ext3 defaults 0 1\n", m);

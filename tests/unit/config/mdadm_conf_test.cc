@@ -106,7 +106,7 @@ TEST_CASE("mdadm --examine --scan --verbose output, with continuation lines", "[
   CHECK(c.arrays[1].auto_create == "part");
 }
 
-TEST_CASE("continuation survives blank and comment lines; errors name the physical line",
+TEST_CASE("continuation survives blank and comment lines, errors name the physical line",
           "[mdadm-conf]") {
   MdadmConf c = parse(
       "ARRAY /dev/md1\n"

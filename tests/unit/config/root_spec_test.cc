@@ -184,7 +184,7 @@ TEST_CASE("UUIDs compare without regard to case", "[root-spec]") {
   CHECK(uuid_equal("", ""));
 }
 
-TEST_CASE("udev's \\xNN escapes decode to bytes; anything else is kept", "[root-spec]") {
+TEST_CASE("udev's hex escapes decode to bytes, anything else is kept", "[root-spec]") {
   CHECK(decode_udev_name("a\\x2fb") == "a/b");
   CHECK(decode_udev_name("a\\x2Fb") == "a/b");
   CHECK(decode_udev_name("\\x20lead\\x20") == " lead ");

@@ -44,7 +44,7 @@ TEST_CASE("each partition in use becomes an array on the same partition of the t
   CHECK(l.first_start == 1 * kMiB);
 }
 
-TEST_CASE("/ is md0 even when it is not the first partition; md numbers in use are skipped",
+TEST_CASE("/ is md0 even when it is not the first partition, md numbers in use are skipped",
           "[plan]") {
   PlanFacts f = mbr_machine();
   std::swap(f.source->partitions[0], f.source->partitions[1]);
