@@ -69,6 +69,13 @@ std::string others(const ArrayAssembly& p) {
   if (std::string v = members_with(p, MemberState::spare); v != "none") s += " Spares: " + v + ".";
   if (std::string v = members_with(p, MemberState::stale); v != "none")
     s += " Stale members left out: " + v + ".";
+  std::string cmds;
+  for (const auto& m : p.members)
+    if (m.state == MemberState::stale && !m.readd_command.empty())
+      cmds += (cmds.empty() ? "" : "; ") + ("`" + m.readd_command + "`");
+  if (!cmds.empty())
+    s += " To put them back once the array runs (copied from the members in sync): " + cmds +
+         ".";
   for (const auto& m : p.members)
     if (m.state == MemberState::bad_checksum) s += " Left out: " + m.path + ", " + m.note + ".";
   return s;
@@ -152,27 +159,36 @@ std::string explain_split_brain(const ArrayAssembly& p, const std::string& a_pat
          ": `" + readd_wiped_command(p.devname, a_path, a) + "`.";
 }
 
-std::string readd_wiped_command(const std::string& devname, const std::string& path,
-                                const Superblock& sb) {
+namespace {
+
+// The member as `mdadm --examine` prints it: the device UUID (1.x) or the
+// array UUID (0.90, which has none). A guard: if the name now means another
+// disk, the command does nothing.
+std::string examine_guard(const std::string& path, const Superblock& sb) {
   std::string id = sb.metadata == Metadata::v0_90 ? "UUID : " + sb.uuid_text()
                                                   : "Device UUID : " + sb.device_uuid_text();
-  return "mdadm --examine " + path + " | grep -q '" + id + "' && mdadm --zero-superblock " + path +
-         " && mdadm " + devname + " --add " + path;
+  return "mdadm --examine " + path + " | grep -q '" + id + "'";
+}
+
+}  // namespace
+
+std::string readd_wiped_command(const std::string& devname, const std::string& path,
+                                const Superblock& sb) {
+  return examine_guard(path, sb) + " && mdadm --zero-superblock " + path + " && mdadm " +
+         devname + " --add " + path;
+}
+
+std::string readd_command(const std::string& devname, const std::string& path,
+                          const Superblock& sb) {
+  return examine_guard(path, sb) + " && mdadm " + devname + " --add " + path;
 }
 
 std::string explain_resolved(const ArrayAssembly& p, const Candidate& kept) {
-  std::string s = array_label(p) + " starts from the half kept by mdguard.prefer: " + kept.path +
-                  "." + others(p);
-  std::string cmds;
-  for (const auto& m : p.members)
-    if (m.state == MemberState::stale && !m.readd_command.empty())
-      cmds += (cmds.empty() ? "" : "; ") + ("`" + m.readd_command + "`");
-  if (cmds.empty()) return s;
-  return s +
-         " After boot, put the set-aside half back: wipe its superblock first (with an "
-         "internal bitmap `mdadm --add` alone would re-add it without copying anything), so "
-         "that it is copied from the kept half in full: " +
-         cmds + ".";
+  return array_label(p) + " starts from the half kept by mdguard.prefer: " + kept.path + "." +
+         others(p) +
+         " The set-aside half is wiped before it is added back: with an internal bitmap `mdadm "
+         "--add` alone would re-add it without copying anything, and it must be copied from "
+         "the kept half in full.";
 }
 
 std::string explain_complete(const ArrayAssembly& p) {
@@ -184,6 +200,10 @@ std::string explain_known_degraded(const ArrayAssembly& p) {
   std::string s = array_label(p) + " starts as it last ran: degraded, slot(s) " +
                   slot_list(p.known_missing) + " recorded missing by its own superblock. " +
                   "Members: " + fresh_list(p) + "." + others(p);
+  bool stale_back = std::any_of(p.members.begin(), p.members.end(), [](const auto& m) {
+    return m.state == MemberState::stale && !m.readd_command.empty();
+  });
+  if (stale_back) return s;
   return s + " Add a replacement with `mdadm " + p.devname + " --add DEVICE`.";
 }
 
@@ -204,7 +224,7 @@ std::string explain_not_enough(const ArrayAssembly& p) {
   gone.insert(gone.end(), p.rebuilding_slots.begin(), p.rebuilding_slots.end());
   std::sort(gone.begin(), gone.end());
   std::string s = array_label(p) + " cannot start: slot(s) " + slot_list(gone) +
-                  " have no member in sync and the members in sync (" + fresh_list(p) +
+                  " are missing and the members present (" + fresh_list(p) +
                   ") are not enough for " + level_word(p.level);
   if (std::string r = members_with(p, MemberState::rebuilding); r != "none")
     s += " (" + r +

@@ -46,6 +46,10 @@ std::string explain_unsupported(const ArrayAssembly& p, const std::string& path,
 // them, so that it does nothing if the name now means another disk.
 std::string readd_wiped_command(const std::string& devname, const std::string& path,
                                 const Superblock& sb);
+// The same for a stale member, without the wipe: it missed writes the
+// array's members hold (and, with a bitmap, recorded), nothing of its own.
+std::string readd_command(const std::string& devname, const std::string& path,
+                          const Superblock& sb);
 
 // Notes on single members.
 std::string explain_bad_member(const Superblock& sb);

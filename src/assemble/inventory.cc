@@ -143,6 +143,16 @@ Inventory scan_inventory(const System& sys, bool make_nodes) {
     auto sb = read_superblock(**dev, why);
     if (!why.empty()) inv.unreadable.push_back(why);
     if (!sb) continue;
+    // Inside a running array, a superblock that does not fit it, or is
+    // damaged, is a leftover in the array's data (a 0.90 superblock of an
+    // earlier array on the same disks), not a member of a stacked array.
+    if (is_md(e.name) && (!sb->checksum_ok() || !sb->kernel_rejects.empty())) {
+      inv.ignored.push_back(e.devnode() + " holds an md superblock the kernel would refuse (" +
+                            (sb->checksum_ok() ? sb->kernel_rejects.front()
+                                               : std::string("bad checksum")) +
+                            "): a leftover in its data, not a member; ignored");
+      continue;
+    }
     uint64_t offset = sb->offset;
     if (admit(inv, e, e.devnode(), std::move(*sb), running_md)) sightings.push_back({e, offset});
   }

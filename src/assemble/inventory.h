@@ -23,6 +23,7 @@ struct Inventory {
   std::vector<std::string> busy;          // members held by an md device that is not running
   std::vector<std::string> unreadable;    // "PATH: why" for devices that could not be read
   std::vector<std::string> duplicates;    // a path given twice under two names: which
+  std::vector<std::string> ignored;       // superblocks inside running arrays that fit no member
   // Whole disks whose superblock is their last partition's, seen from the disk.
   std::vector<std::string> echoes;
 };

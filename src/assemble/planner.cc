@@ -319,8 +319,10 @@ class ArrayPlanner {
             planned(*c, MemberState::stale, "its own superblock marks it faulty"));
       } else if (c->sb.events + 1 < ref.events) {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_behind(c->sb, *ref_)));
+        plan_.members.back().readd_command = readd_command(plan_.devname, c->path, c->sb);
       } else if (c != ref_ && !reference_keeps(ref, c->sb)) {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_dropped(*ref_)));
+        plan_.members.back().readd_command = readd_command(plan_.devname, c->path, c->sb);
       } else if (c->sb.rebuilding()) {
         extra.push_back(planned(*c, MemberState::rebuilding, explain_rebuilding_member(c->sb)));
         rebuilding_.push_back(c);

@@ -65,7 +65,8 @@ struct AssemblyMember {
   MemberState state = MemberState::fresh;
   std::string note;         // why it is stale, a conflict, ...
   std::string device_uuid;  // 1.x; empty for 0.90
-  // A split-brain half set aside: the command that wipes it and adds it back.
+  // A stale member or a split-brain half set aside: the command that puts
+  // it back once the array runs (a split-brain half is wiped first).
   std::string readd_command;
 };
 

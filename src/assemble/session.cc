@@ -68,6 +68,7 @@ AssemblyInput make_input(const System& sys, const BootConfig& config,
                                     " shows the superblock of its last partition, which "
                                     "ends where the disk ends; the partition is the member.");
   for (const std::string& d : inv.duplicates) notes.say(BootReport::info, d);
+  for (const std::string& d : inv.ignored) notes.say(BootReport::info, d);
   // A device that cannot be read is not a device without a superblock: say
   // so. Named on the command line it also sets the exit status.
   for (const std::string& u : inv.unreadable)

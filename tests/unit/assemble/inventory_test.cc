@@ -66,13 +66,14 @@ struct FakeSystem {
   }
   // An md device; with `content` (a fixture image) it has a size and a /dev node.
   void md(const std::string& name, int minor, const std::string& state,
-          const std::string& content = "", int major = 9) {
+          const std::string& content = "", int major = 9, size_t from = 0, size_t length = 0) {
     fs::path dev = root / "sys/devices/virtual/block" / name;
     fs::create_directories(dev / "holders");
     write(dev.lexically_relative(root) / "dev",
           std::to_string(major) + ":" + std::to_string(minor) + "\n");
     std::vector<uint8_t> bytes;
     if (!content.empty()) bytes = fixture_bytes(content);
+    if (length) bytes = std::vector<uint8_t>(bytes.begin() + from, bytes.begin() + from + length);
     write(dev.lexically_relative(root) / "size", std::to_string(bytes.size() / 512) + "\n");
     if (!content.empty())
       std::ofstream(root / "dev" / name, std::ios::binary)
@@ -174,4 +175,15 @@ TEST_CASE("devices named on the command line: each once, the unreadable named", 
   CHECK(live.candidates.empty());
   REQUIRE(live.unreadable.size() == 1);
   CHECK(live.unreadable[0].find("not a block device") != std::string::npos);
+}
+
+TEST_CASE("a leftover superblock in a running array's data is no member", "[inventory]") {
+  // twosb's 1.2 array, running as md127: its data holds the old 0.90
+  // superblock at the md device's own 0.90 place (the kernel refuses it).
+  FakeSystem s;
+  s.md("md127", 127, "clean", "twosb-a.img", 9, 2048 * 512, 6144 * 512);
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  CHECK(inv.candidates.empty());
+  REQUIRE(inv.ignored.size() == 1);
+  CHECK(inv.ignored[0].find("/dev/md127 holds an md superblock the kernel would refuse") == 0);
 }

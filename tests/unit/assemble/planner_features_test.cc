@@ -73,7 +73,7 @@ TEST_CASE("split brain over a bitmap: the other half is wiped before it is added
   CHECK(find(kept, "splitbm-1.2-b").state == MemberState::stale);
   CHECK(find(kept, "splitbm-1.2-b").readd_command == readd_b);
   CHECK(has(kept.explanation, "`" + readd_b + "`"));
-  CHECK(has(kept.explanation, "copied from the kept half in full"));
+  CHECK(has(kept.explanation, "must be copied from the kept half in full"));
 }
 
 TEST_CASE("0.90 split brain: the guard is the array UUID (no device UUID)", "[plan][features]") {
