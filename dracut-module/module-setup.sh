@@ -47,6 +47,7 @@ installkernel() {
 mdguard_install_config() {
     if [[ -f $dracutsysrootdir/etc/mdguard.conf ]]; then
         inst_simple /etc/mdguard.conf
+        mdguard_check_policy
     fi
     if [[ $hostonly ]] || [[ $mdadmconf == "yes" ]]; then
         if [[ -f $dracutsysrootdir/etc/mdadm.conf ]]; then
@@ -54,6 +55,20 @@ mdguard_install_config() {
         elif [[ -f $dracutsysrootdir/etc/mdadm/mdadm.conf ]]; then
             inst -H /etc/mdadm/mdadm.conf /etc/mdadm.conf
         fi
+    fi
+}
+
+# An invalid mdguard.conf fails the build, as with initramfs-tools' hook: at
+# boot mdguard would read the mistake as the strictest setting. `mdguard
+# check` reports it on the image (initrd-policy-invalid); dracut ignores
+# install()'s status, so this exits.
+mdguard_check_policy() {
+    local findings
+    findings=$("$mdguard_bin" check --only initrd --initrd "$initdir" --kernel "$kernel" \
+        --format=short 2> /dev/null | grep "initrd-policy-invalid")
+    if [[ $findings ]]; then
+        dfatal "mdguard: /etc/mdguard.conf is invalid: $(cut -f4 <<< "$findings")"
+        exit 1
     fi
 }
 

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace mdguard {
@@ -86,19 +87,58 @@ std::string default_devname(const Superblock& sb, const std::string& homehost) {
                                        : "/dev/md/" + n;
 }
 
-void assign_free_minors(std::vector<ArrayAssembly>& plans, const std::vector<unsigned>& in_use) {
-  std::set<unsigned> taken(in_use.begin(), in_use.end());
-  std::set<std::string> names;
-  for (const ArrayAssembly& p : plans)
-    if (p.devname.rfind("/dev/md", 0) == 0 && all_digits(p.devname.substr(7)))
-      taken.insert(static_cast<unsigned>(std::stoul(p.devname.substr(7))));
-  for (ArrayAssembly& p : plans) {
-    if (!p.devname.empty() && names.insert(p.devname).second) continue;
+namespace {
+
+std::optional<unsigned> numeric_minor(const std::string& devname) {
+  if (devname.rfind("/dev/md", 0) != 0 || !all_digits(devname.substr(7))) return std::nullopt;
+  if (devname.size() > 7 + 7) return std::nullopt;
+  return static_cast<unsigned>(std::stoul(devname.substr(7)));
+}
+
+}  // namespace
+
+void assign_md_devices(std::vector<ArrayAssembly>& plans,
+                       const std::vector<unsigned>& minors_in_use,
+                       const std::vector<std::string>& names_in_use,
+                       const std::vector<std::array<uint8_t, 16>>& running) {
+  std::set<unsigned> taken(minors_in_use.begin(), minors_in_use.end());
+  std::set<std::string> names(names_in_use.begin(), names_in_use.end());
+  auto is_running = [&](const ArrayAssembly& p) {
+    return std::find(running.begin(), running.end(), p.uuid) != running.end();
+  };
+  // First come, first served: a name or minor goes to the first array that
+  // asks for it, unless something already has it.
+  std::vector<bool> needs_minor(plans.size(), false);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    ArrayAssembly& p = plans[i];
+    if (is_running(p)) continue;
+    auto minor = numeric_minor(p.devname);
+    if (minor && !taken.count(*minor)) {
+      taken.insert(*minor);
+      p.kernel_name = "md" + std::to_string(*minor);
+      continue;
+    }
+    if (!minor && p.devname.rfind("/dev/md/", 0) == 0 && !names.count(p.devname)) {
+      names.insert(p.devname);
+      needs_minor[i] = true;
+      continue;
+    }
+    if (!p.devname.empty()) p.preferred_devname = p.devname;
+    p.devname.clear();
+    needs_minor[i] = true;
+  }
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!needs_minor[i]) continue;
     unsigned m = 127;
-    while (m > 0 && taken.count(m)) --m;
+    while (taken.count(m) && m > 0) --m;
+    if (taken.count(m)) {
+      // Every minor up to 127 is taken: mdadm goes on above 511; so do we.
+      m = 512;
+      while (taken.count(m)) ++m;
+    }
     taken.insert(m);
-    p.devname = minor_name(m);
-    names.insert(p.devname);
+    plans[i].kernel_name = "md" + std::to_string(m);
+    if (plans[i].devname.empty()) plans[i].devname = minor_name(m);
   }
 }
 

@@ -32,8 +32,15 @@ bool is_foreign(const Superblock& sb, const std::string& homehost);
 // /dev/md<N> when numeric, else /dev/md/<name>. Empty when nameless.
 std::string default_devname(const Superblock& sb, const std::string& homehost);
 
-// Gives nameless arrays, and those whose name another array took first, the
-// highest free md minor counting down from 127, as mdadm does.
-void assign_free_minors(std::vector<ArrayAssembly>& plans, const std::vector<unsigned>& in_use);
+// Chooses the md device of every array this run may start (not those in
+// `running`), as mdadm does: /dev/mdN runs as mdN; /dev/md/NAME runs as the
+// highest free minor counting down from 127 and /dev/md/NAME links to it;
+// a nameless array, or one whose name is in use (an existing md device of
+// that minor in any state, an existing /dev/md/NAME, or an earlier array of
+// this run), gets a free minor and no link. Nothing in use is ever reused.
+void assign_md_devices(std::vector<ArrayAssembly>& plans,
+                       const std::vector<unsigned>& minors_in_use,
+                       const std::vector<std::string>& names_in_use,
+                       const std::vector<std::array<uint8_t, 16>>& running);
 
 }  // namespace mdguard

@@ -26,7 +26,12 @@ const char* verb(const ArrayAssembly& p) {
 }  // namespace
 
 std::string format_assembly(const ArrayAssembly& p) {
-  std::string out = std::string(verb(p)) + " " + p.devname + " (" + p.reason + ")\n";
+  std::string out = std::string(verb(p)) + " " + p.devname;
+  // /dev/md/root runs as md127 (the link's target), as with mdadm.
+  if (!p.kernel_name.empty() && p.devname != "/dev/" + p.kernel_name &&
+      p.decision != Decision::refuse && p.decision != Decision::skip)
+    out += " as /dev/" + p.kernel_name;
+  out += " (" + p.reason + ")\n";
   for (const AssemblyMember& m : p.members) {
     char line[256];
     std::snprintf(line, sizeof line, "  %-20s %-8s events %-8llu %s", m.path.c_str(),
@@ -55,11 +60,18 @@ Json assembly_json(const ArrayAssembly& p) {
   for (uint32_t s : p.missing_slots) missing.push(s);
   for (uint32_t s : p.known_missing) known.push(s);
   const char* level = level_name(p.level);
-  return Json::object()
-      .set("uuid", p.uuid_text())
-      .set("name", p.name)
-      .set("devname", p.devname)
-      .set("level", level ? Json(level) : Json(int{p.level}))
+  Json out =
+      Json::object().set("uuid", p.uuid_text()).set("name", p.name).set("devname", p.devname);
+  // The md device it runs, or would run, as (md127 behind /dev/md/root);
+  // absent for arrays already running or not this run's to start.
+  if (!p.kernel_name.empty()) out.set("kernel_name", p.kernel_name);
+  if (!p.rebuilding_slots.empty()) {
+    Json r = Json::array();
+    for (uint32_t s : p.rebuilding_slots) r.push(s);
+    out.set("rebuilding_slots", std::move(r));
+  }
+  if (p.journal_missing) out.set("journal_missing", true);
+  return out.set("level", level ? Json(level) : Json(int{p.level}))
       .set("metadata", to_string(p.metadata))
       .set("raid_disks", p.raid_disks)
       .set("foreign", p.foreign)

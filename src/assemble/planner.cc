@@ -1,14 +1,21 @@
 // The assembly planner. One array at a time:
 //   1. mdadm.conf and running arrays decide whether it is ours to start;
-//   2. members with bad checksums are dropped, never used;
+//   2. a feature mdguard does not start arrays with (ondisk/features.h) on
+//      any member refuses the array, with the mdadm command to use instead;
+//      members with bad checksums are dropped, never used;
 //   3. duplicate or disagreeing superblocks stop everything (conflict);
 //   4. halves that each ran without the other are a split brain: refused,
 //      unless the operator named the half to keep;
 //   5. the freshest active member is the reference; members behind it by more
 //      than one event, or that it records as failed or removed, are stale;
-//   6. slots the reference expects but nobody fills are newly missing: wait,
-//      then start degraded or refuse as enough() and the policy say. Slots the
-//      reference itself records as missing ran like that before: no wait.
+//      members still being rebuilt (recovery offset, --replace) are added
+//      but never count as holding their slot;
+//   6. slots the reference expects but no in-sync member fills are newly
+//      missing: wait, then start degraded or refuse as enough() and the
+//      policy say. Slots the reference itself records as missing, or that
+//      only a rebuilding member holds, ran like that before: no wait. A
+//      missing write journal, and a dirty degraded RAID-4/5/6 without PPL
+//      (which the kernel refuses), are refused.
 #include "assemble/planner.h"
 
 #include <algorithm>
@@ -16,6 +23,7 @@
 
 #include "assemble/conf.h"
 #include "assemble/explain.h"
+#include "ondisk/features.h"
 #include "ondisk/raid_level.h"
 
 namespace mdguard {
@@ -38,6 +46,8 @@ const char* to_string(MemberState s) {
     case MemberState::spare: return "spare";
     case MemberState::bad_checksum: return "bad-checksum";
     case MemberState::conflict: return "conflict";
+    case MemberState::rebuilding: return "rebuilding";
+    case MemberState::journal: return "journal";
   }
   return "?";
 }
@@ -49,7 +59,9 @@ std::string ArrayAssembly::uuid_text() const {
 std::vector<const AssemblyMember*> ArrayAssembly::to_add() const {
   std::vector<const AssemblyMember*> out;
   for (const auto& m : members)
-    if (m.state == MemberState::fresh || m.state == MemberState::spare) out.push_back(&m);
+    if (m.state == MemberState::fresh || m.state == MemberState::spare ||
+        m.state == MemberState::rebuilding || m.state == MemberState::journal)
+      out.push_back(&m);
   return out;
 }
 
@@ -58,7 +70,7 @@ namespace {
 using Group = std::vector<const Candidate*>;
 
 bool is_slot(uint16_t role) {
-  return role < kRoleJournal;
+  return role < kRoleMax;
 }
 
 // Does `view`'s superblock record slot `slot` as held by a working device?
@@ -110,10 +122,16 @@ std::vector<const Candidate*> duplicates(const Group& g) {
   return out;
 }
 
+// The kernel's freshest member; on equal events an in-sync one, whose
+// superblock is the better witness of who holds which slot.
 const Candidate* freshest_active(const Group& g) {
   const Candidate* best = nullptr;
-  for (const Candidate* c : g)
-    if (is_slot(c->sb.role()) && (!best || c->sb.events > best->sb.events)) best = c;
+  for (const Candidate* c : g) {
+    if (!is_slot(c->sb.role())) continue;
+    if (!best || c->sb.events > best->sb.events ||
+        (c->sb.events == best->sb.events && best->sb.rebuilding() && !c->sb.rebuilding()))
+      best = c;
+  }
   return best;
 }
 
@@ -166,6 +184,7 @@ class ArrayPlanner {
 
   void run() {
     if (!admitted()) return;
+    if (!check_features()) return;
     if (!drop_bad_checksums()) return;
     if (!check_conflicts()) return;
     if (!resolve_split_brain()) return;
@@ -187,6 +206,38 @@ class ArrayPlanner {
                       " is not named by rd.md.uuid= on the kernel command line: left alone, as "
                       "dracut would leave it.");
     return true;
+  }
+
+  // Anything a member records that mdguard does not start arrays with.
+  // Members with bad checksums are not asked: their bits are the damage.
+  bool check_features() {
+    for (const Candidate* c : group_) {
+      if (!c->sb.checksum_ok()) continue;
+      auto unsupported = unsupported_features(c->sb);
+      if (unsupported.empty()) continue;
+      return refuse_all(unsupported.front().code,
+                        explain_unsupported(plan_, c->path, unsupported.front(), group_));
+    }
+    if (auto why = multi_zone_raid0(); !why.empty())
+      return refuse_all("raid0-layout-unknown",
+                        explain_unsupported(
+                            plan_, "", {"", why, "--assemble --update=layout-alternate"}, group_));
+    return true;
+  }
+
+  // A raid0 whose members differ in size has several zones, laid out in one
+  // of two ways that only the RAID0_LAYOUT bit records: without it the
+  // kernel refuses to guess (raid0.c create_strip_zones).
+  std::string multi_zone_raid0() const {
+    const Superblock& ref = spokesman(group_)->sb;
+    if (ref.level != 0 || ref.metadata == Metadata::v0_90 || ref.has_feature(feature::kRaid0Layout))
+      return {};
+    for (const Candidate* c : group_)
+      if (c->sb.checksum_ok() && c->sb.data_size != ref.data_size)
+        return "a raid0 of members of different sizes without a recorded layout (mdadm "
+               "before 4.3 did not record it), which the kernel does not start unless told "
+               "which layout it has";
+    return {};
   }
 
   bool drop_bad_checksums() {
@@ -241,8 +292,10 @@ class ArrayPlanner {
                         records_active(c->sb, keep->sb.role()));
       if (with_keep || !is_slot(c->sb.role()))
         kept.push_back(c);
-      else
+      else {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_set_aside(keep->path)));
+        plan_.members.back().readd_command = readd_wiped_command(plan_.devname, c->path, c->sb);
+      }
     }
     usable_ = kept;
     ref_ = keep;
@@ -254,21 +307,29 @@ class ArrayPlanner {
 
   void classify_members() {
     const Superblock& ref = ref_->sb;
-    std::vector<AssemblyMember> fresh, spares;
+    std::vector<AssemblyMember> fresh, spares, extra;
     for (const Candidate* c : usable_) {
       uint16_t role = c->sb.role();
       if (role == kRoleSpare) {
         spares.push_back(planned(*c, MemberState::spare));
+      } else if (role == kRoleJournal) {
+        classify_journal(*c, extra);
       } else if (!is_slot(role)) {
         plan_.members.push_back(
             planned(*c, MemberState::stale, "its own superblock marks it faulty"));
       } else if (c->sb.events + 1 < ref.events) {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_behind(c->sb, *ref_)));
+        plan_.members.back().readd_command = readd_command(plan_.devname, c->path, c->sb);
       } else if (c != ref_ && !reference_keeps(ref, c->sb)) {
         plan_.members.push_back(planned(*c, MemberState::stale, explain_dropped(*ref_)));
+        plan_.members.back().readd_command = readd_command(plan_.devname, c->path, c->sb);
+      } else if (c->sb.rebuilding()) {
+        extra.push_back(planned(*c, MemberState::rebuilding, explain_rebuilding_member(c->sb)));
+        rebuilding_.push_back(c);
       } else {
-        fresh.push_back(planned(*c, MemberState::fresh));
+        fresh.push_back(planned(*c, MemberState::fresh, bad_blocks_note(c->sb)));
         present_.push_back(role);
+        in_sync_.push_back(c);
       }
     }
     std::stable_sort(fresh.begin(), fresh.end(),
@@ -277,39 +338,94 @@ class ArrayPlanner {
                                [&](const auto& m) { return m.path == ref_->path; });
     if (ref_it != fresh.end()) std::rotate(ref_it, ref_it + 1, fresh.end());  // freshest last
     std::vector<AssemblyMember> ordered = std::move(spares);
+    ordered.insert(ordered.end(), extra.begin(), extra.end());
     ordered.insert(ordered.end(), fresh.begin(), fresh.end());
     ordered.insert(ordered.end(), plan_.members.begin(), plan_.members.end());
     plan_.members = std::move(ordered);
   }
 
-  void decide() {
+  // A journal is only the array's journal when the array has one, and only
+  // current when it is as fresh as the members (mdadm: journal_clean).
+  void classify_journal(const Candidate& c, std::vector<AssemblyMember>& extra) {
     const Superblock& ref = ref_->sb;
-    auto slots = ref.slots();
-    std::vector<bool> avail(ref.raid_disks, false);
-    for (uint16_t s : present_)
-      if (s < avail.size()) avail[s] = true;
+    if (!ref.has_journal())
+      plan_.members.push_back(planned(c, MemberState::stale,
+                                      "a journal device, but the array has no write journal: "
+                                      "the kernel would refuse it"));
+    else if (c.sb.events + 1 < ref.events)
+      plan_.members.push_back(
+          planned(c, MemberState::stale, "the write journal, " + explain_behind(c.sb, *ref_)));
+    else {
+      extra.push_back(planned(c, MemberState::journal, "the array's write journal"));
+      journal_present_ = true;
+    }
+  }
+
+  // Dirty means a member's superblock says it was not shut down cleanly;
+  // mdadm's Assemble counts the array dirty when any member does.
+  bool dirty() const {
+    if (!ref_->sb.clean) return true;
+    for (const Candidate* c : in_sync_)
+      if (!c->sb.clean) return true;
+    for (const Candidate* c : rebuilding_)
+      if (!c->sb.clean) return true;
+    return false;
+  }
+
+  void find_missing(const std::vector<bool>& avail) {
+    auto slots = ref_->sb.slots();
     for (uint32_t s = 0; s < slots.size(); ++s) {
       if (slots[s] == SlotState::missing)
         plan_.known_missing.push_back(s);
+      else if (!avail[s] && slots[s] == SlotState::active && rebuilt_here(s))
+        plan_.rebuilding_slots.push_back(s);  // it was being rebuilt: it ran without it
       else if (!avail[s])
         plan_.missing_slots.push_back(s);
     }
+  }
+
+  // A slot whose only device is a member being rebuilt (not a replacement:
+  // the device a replacement replaces is still expected).
+  bool rebuilt_here(uint32_t slot) const {
+    return std::any_of(rebuilding_.begin(), rebuilding_.end(), [&](const Candidate* c) {
+      return c->sb.role() == slot && !c->sb.replacement();
+    });
+  }
+
+  void decide() {
+    const Superblock& ref = ref_->sb;
+    std::vector<bool> avail(ref.raid_disks, false);
+    for (uint16_t s : present_)
+      if (s < avail.size()) avail[s] = true;
+    find_missing(avail);
+    plan_.journal_missing = ref.has_journal() && !journal_present_;
+    // Enough members in sync were the array clean; whether it is clean is
+    // asked next. raid5_run refuses any dirty degraded RAID-4/5/6 ("cannot
+    // start dirty degraded array") unless it has a partial parity log, which
+    // exists for that case (mdadm's start_array counts a PPL array clean).
+    // mdadm's enough() lets a dirty RAID-4 without its parity disk through;
+    // the kernel does not, and mdguard follows the kernel.
+    bool ok = enough(ref.level, ref.raid_disks, ref.layout, true, avail);
+    bool degraded = std::find(avail.begin(), avail.end(), false) != avail.end();
+    bool kernel_refuses = ref.level >= 4 && ref.level <= 6 && degraded && dirty() && !ref.has_ppl();
+    bool expected_absent = !plan_.missing_slots.empty() || plan_.journal_missing;
+    if (expected_absent && in_.waited_seconds < in_.policy.wait_seconds)
+      return set(Decision::wait, "waiting-for-members",
+                 explain_wait(plan_, in_.policy.wait_seconds - in_.waited_seconds));
+    if (!ok) return set(Decision::refuse, "not-enough-members", explain_not_enough(plan_));
+    if (plan_.journal_missing)
+      return set(Decision::refuse, "journal-missing", explain_journal_missing(plan_));
+    if (kernel_refuses)
+      return set(Decision::refuse, "dirty-degraded", explain_dirty_degraded(plan_));
+    if (split_resolved_)
+      return set(Decision::start_degraded, "split-brain-resolved", explain_resolved(plan_, *ref_));
     if (plan_.missing_slots.empty()) {
-      if (split_resolved_)
-        return set(Decision::start_degraded, "split-brain-resolved",
-                   explain_resolved(plan_, *ref_));
+      if (!plan_.rebuilding_slots.empty())
+        return set(Decision::start, "rebuilding", explain_rebuilding(plan_));
       if (plan_.known_missing.empty())
         return set(Decision::start, "complete", explain_complete(plan_));
       return set(Decision::start, "known-degraded", explain_known_degraded(plan_));
     }
-    bool ok = enough(ref.level, ref.raid_disks, ref.layout, ref.clean, avail);
-    if (in_.waited_seconds < in_.policy.wait_seconds)
-      return set(Decision::wait, "waiting-for-members",
-                 explain_wait(plan_, in_.policy.wait_seconds - in_.waited_seconds));
-    if (!ok)
-      return set(Decision::refuse, "not-enough-members", explain_not_enough(plan_, ref.clean));
-    if (split_resolved_)
-      return set(Decision::start_degraded, "split-brain-resolved", explain_resolved(plan_, *ref_));
     switch (in_.policy.degraded) {
       case AssemblyPolicy::Degraded::allow:
         return set(Decision::start_degraded, "degraded-allowed", explain_degraded(plan_, *ref_));
@@ -325,10 +441,20 @@ class ArrayPlanner {
     plan_.decision = d;
     plan_.reason = std::move(reason);
     plan_.explanation = std::move(explanation);
+    if (!plan_.preferred_devname.empty() && d != Decision::refuse && d != Decision::skip)
+      plan_.explanation += " It runs as " + plan_.devname + ": " + plan_.preferred_devname +
+                           ", the name it asks for, is in use.";
   }
   bool skip(std::string reason, std::string explanation) {
     for (const Candidate* c : group_) plan_.members.push_back(planned(*c, MemberState::fresh));
+    plan_.kernel_name.clear();  // not this run's to start
     set(Decision::skip, std::move(reason), std::move(explanation));
+    return false;
+  }
+  // A refusal before members are sorted: every member is listed as found.
+  bool refuse_all(std::string reason, std::string explanation) {
+    for (const Candidate* c : group_) plan_.members.push_back(planned(*c, MemberState::fresh));
+    set(Decision::refuse, std::move(reason), std::move(explanation));
     return false;
   }
   bool refuse(std::string reason, std::string explanation) {
@@ -346,7 +472,10 @@ class ArrayPlanner {
   ArrayAssembly& plan_;
   Group usable_;
   const Candidate* ref_ = nullptr;
-  std::vector<uint16_t> present_;
+  std::vector<uint16_t> present_;             // slots held by in-sync members
+  std::vector<const Candidate*> in_sync_;     // the fresh members
+  std::vector<const Candidate*> rebuilding_;  // added, not counted
+  bool journal_present_ = false;
   bool split_resolved_ = false;
 };
 
@@ -386,7 +515,7 @@ std::vector<ArrayAssembly> plan_assembly(const AssemblyInput& in) {
     ids.push_back(identity(groups[uuid], in));
     plans.push_back(plan_header(groups[uuid], in, ids.back()));
   }
-  assign_free_minors(plans, in.minors_in_use);
+  assign_md_devices(plans, in.minors_in_use, in.names_in_use, in.running);
   for (size_t i = 0; i < order.size(); ++i)
     ArrayPlanner(in, groups[order[i]], ids[i], plans[i]).run();
   return plans;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,13 +24,16 @@ struct SessionOptions {
 struct SessionResult {
   std::vector<ArrayAssembly> final_plans;  // the last decision for each array
   bool kernel_error = false;               // the kernel refused a start it was asked for
+  // Paths given on the command line that could not be read ("PATH: why"):
+  // not an all-clear, whatever the plans say (exit status 4).
+  std::vector<std::string> unreadable_paths;
 };
 
 SessionResult run_assembly(const System& sys, const BootConfig& config,
                            const SessionOptions& options, const BootReport& report);
 
 // The plan once, without touching anything (--dry-run).
-std::vector<ArrayAssembly> plan_once(const System& sys, const BootConfig& config,
-                                     const std::vector<std::string>& paths, double waited_seconds);
+SessionResult plan_once(const System& sys, const BootConfig& config,
+                        const std::vector<std::string>& paths, double waited_seconds);
 
 }  // namespace mdguard

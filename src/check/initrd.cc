@@ -134,10 +134,33 @@ void check_conf(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Fin
   }
 }
 
+// The image's mdguard.conf, parsed as mdguard reads it at boot. An error
+// fails the check (and so the image build: the hook and the dracut module
+// run it): at boot the mistake would read as the strictest setting, not as
+// what was meant.
+void check_policy(const InitrdFacts& f, Findings& out) {
+  if (!has_mdguard(*f.listing)) return;
+  auto text = f.listing->read_text("etc/mdguard.conf");
+  if (!text) return;
+  std::vector<Diagnostic> diags;
+  parse_policy("etc/mdguard.conf", *text, "", diags);
+  for (const Diagnostic& d : diags) {
+    bool error = d.severity == Diagnostic::Severity::error;
+    out.add({error ? "initrd-policy-invalid" : "initrd-policy-warning",
+             error ? Finding::Severity::error : Finding::Severity::warning, kArea,
+             f.path + ":etc/mdguard.conf:" + std::to_string(d.line),
+             "the initrd's mdguard.conf: " + d.message + " (`" + d.source_line + "`)",
+             "mdguard reads a setting it cannot understand as the strictest one, not as what "
+             "was meant: a degraded array would not start at boot.",
+             "correct /etc/mdguard.conf (see mdguard(8), \"Policy\"), " + rebuild(f)});
+  }
+}
+
 }  // namespace
 
 void check_initrd(const InitrdFacts& f, const std::vector<ArrayFacts>& arrays, Findings& out,
                   const std::vector<std::string>& vital) {
+  if (f.listing) check_policy(f, out);
   // An image asked for with --initrd that cannot be read is an error even
   // with no array to judge it by; the boot's own images matter only when
   // there are arrays to assemble.

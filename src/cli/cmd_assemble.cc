@@ -31,18 +31,24 @@ void print_diagnostics(const std::vector<Diagnostic>& diags) {
   for (const Diagnostic& d : diags) std::fprintf(stderr, "%s", format(d).c_str());
 }
 
-int refused_status(const std::vector<ArrayAssembly>& plans) {
-  for (const ArrayAssembly& p : plans)
-    if (p.decision == Decision::refuse) return kExitRefused;
+// A refusal outranks everything else: it is the one the operator must act
+// on. Then a path that could not be read (never an all-clear: what it held
+// is unknown), or a start the kernel refused.
+int exit_status(const SessionResult& r) {
+  for (const ArrayAssembly& p : r.final_plans)
+    if (p.decision == Decision::refuse && p.reason != "kernel-error") return kExitRefused;
+  if (!r.unreadable_paths.empty() || r.kernel_error) return kExitIoError;
   return kExitOk;
 }
 
-void print_plans(const std::vector<ArrayAssembly>& plans, bool json) {
+void print_plans(const std::vector<ArrayAssembly>& plans, bool json, bool some_unread) {
   if (json) {
     std::printf("%s\n", assemblies_json(plans).dump().c_str());
     return;
   }
-  if (plans.empty()) std::printf("no md arrays found\n");
+  if (plans.empty())
+    std::printf(some_unread ? "no md arrays found on the devices that could be read\n"
+                            : "no md arrays found\n");
   for (size_t i = 0; i < plans.size(); ++i)
     std::printf("%s%s", i ? "\n" : "", format_assembly(plans[i]).c_str());
 }
@@ -93,9 +99,9 @@ int cmd_assemble(const std::vector<std::string>& args) {
   }
   if (dry) {
     double at = vm.count("at") ? vm["at"].as<double>() : 1e9;
-    auto plans = plan_once(sys, config, devices, at);
-    print_plans(plans, json);
-    return refused_status(plans);
+    SessionResult result = plan_once(sys, config, devices, at);
+    print_plans(result.final_plans, json, !result.unreadable_paths.empty());
+    return exit_status(result);
   }
   SessionOptions options;
   options.paths = devices;
@@ -104,11 +110,8 @@ int cmd_assemble(const std::vector<std::string>& args) {
   Json arrays = Json::array();
   for (const ArrayAssembly& p : result.final_plans) arrays.push(assembly_json(p));
   report.save_status("arrays", arrays);
-  if (json) print_plans(result.final_plans, true);
-  // A refusal outranks a kernel error: both stop the boot, and the refusal
-  // is the one the operator must act on.
-  int status = refused_status(result.final_plans);
-  return status != kExitOk ? status : result.kernel_error ? int{kExitIoError} : int{kExitOk};
+  if (json) print_plans(result.final_plans, true, !result.unreadable_paths.empty());
+  return exit_status(result);
 }
 
 }  // namespace mdguard

@@ -29,23 +29,40 @@ std::string_view trim(std::string_view s) {
 // ---- Settings shared by mdguard.conf and the kernel command line ----
 // Each returns what is wrong with the value, or "" when it was applied.
 
-std::string set_degraded(Policy::Degraded& field, std::string_view v, bool prompt_ok) {
+std::string lower(std::string_view v) {
+  std::string out(v);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// An invalid value reads as deny, the strictest: a typo in the policy must
+// never start an array the intended setting would have refused.
+std::string set_degraded(Policy::Degraded& field, std::string_view raw, bool prompt_ok) {
+  std::string v = lower(raw);
   if (v == "allow")
     field = Policy::Degraded::allow;
   else if (v == "deny")
     field = Policy::Degraded::deny;
   else if (v == "prompt" && prompt_ok)
     field = Policy::Degraded::prompt;
-  else
-    return prompt_ok ? "expected allow, deny or prompt" : "expected allow or deny";
+  else {
+    field = Policy::Degraded::deny;
+    return std::string(prompt_ok ? "expected allow, deny or prompt" : "expected allow or deny") +
+           "; read as deny, the strictest setting";
+  }
   return "";
 }
 
+// No number of seconds is stricter than another (a longer wait risks a
+// boot that never comes, a shorter one an early degraded start): an invalid
+// one leaves the value as it was, and says which.
 std::string set_seconds(int& field, std::string_view v) {
   int n = -1;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > kMaxSeconds)
-    return "expected a number of seconds from 0 to " + std::to_string(kMaxSeconds);
+    return "expected a number of seconds from 0 to " + std::to_string(kMaxSeconds) + "; it stays " +
+           std::to_string(field);
   field = n;
   return "";
 }
@@ -63,7 +80,9 @@ std::string add_prefer(Policy& p, std::string_view v) {
     } else if (auto uuid = parse_md_uuid(item)) {
       uuids.push_back(*uuid);
     } else {
-      return "'" + std::string(item) + "' is neither a device UUID (32 hex digits) nor a /dev path";
+      return "'" + std::string(item) +
+             "' is neither a device UUID (32 hex digits) nor a /dev path; no half is preferred, "
+             "so a split brain stays refused";
     }
     if (comma == std::string_view::npos) break;
     v.remove_prefix(comma + 1);
@@ -79,6 +98,11 @@ constexpr std::string_view kKeys[] = {"degraded", "wait", "prompt-timeout", "pro
 bool known_key(std::string_view key) {
   return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
 }
+
+// An unknown key may be a misspelt `degraded`: the policy reads as the
+// strictest for degraded arrays, as an invalid value does.
+constexpr std::string_view kUnknownKeyReading =
+    "; it may be a misspelt setting, so degraded starts read as deny, the strictest setting";
 
 std::string apply(Policy& p, std::string_view key, std::string_view value) {
   if (key == "degraded") return set_degraded(p.degraded, value, true);
@@ -123,19 +147,23 @@ class ConfReader {
     setting(key, value, value.empty() ? at(after) : at(value));
   }
 
-  void setting(std::string_view key, std::string_view value, size_t value_at) {
-    if (!known_key(key))
-      return error("policy-unknown-key", at(key),
-                   "unknown key '" + std::string(key) +
-                       "' (known: degraded, wait, prompt-timeout, prompt-default, prefer)");
+  void setting(std::string_view raw_key, std::string_view value, size_t value_at) {
+    std::string key = lower(raw_key);  // keys, like values, in any case
+    if (!known_key(key)) {
+      p_.degraded = Policy::Degraded::deny;
+      return error("policy-unknown-key", at(raw_key),
+                   "unknown key '" + std::string(raw_key) +
+                       "' (known: degraded, wait, prompt-timeout, prompt-default, prefer)" +
+                       std::string(kUnknownKeyReading));
+    }
     std::string problem = apply(p_, key, value);
     if (!problem.empty())
       return error("policy-bad-value", value_at,
                    std::string(key) + " = '" + std::string(value) + "': " + problem);
     if (key == "prefer") return;  // repeatable
-    auto [it, first] = seen_.emplace(std::string(key), lineno_);
+    auto [it, first] = seen_.emplace(key, lineno_);
     if (!first)
-      report(Severity::warning, "policy-duplicate-key", at(key),
+      report(Severity::warning, "policy-duplicate-key", at(raw_key),
              std::string(key) + " is set again; this line overrides line " +
                  std::to_string(it->second));
     it->second = lineno_;
@@ -205,7 +233,8 @@ std::vector<CmdWord> split_words(std::string_view s) {
 }
 
 // mdguard= and rd.md= both switch something off with 0, no or off.
-std::string set_disabled(bool& disabled, std::string_view v) {
+std::string set_disabled(bool& disabled, std::string_view raw) {
+  std::string v = lower(raw);
   if (v == "0" || v == "no" || v == "off")
     disabled = true;
   else if (v == "1" || v == "yes" || v == "on")
@@ -248,17 +277,19 @@ class CmdlineReader {
       problem = add_rd_md_uuid(p_, value);
     else if (name.starts_with("mdguard."))
       problem = mdguard_key(w, name.substr(8), value);
-    if (!problem.empty()) warn("cmdline-bad-value", w.offset, w.text + " ignored: " + problem);
+    if (!problem.empty()) warn("cmdline-bad-value", w.offset, w.text + ": " + problem);
   }
 
   // The kernel treats '-' and '_' alike in parameter names; so do we.
   std::string mdguard_key(const CmdWord& w, std::string_view raw_key, std::string_view value) {
-    std::string key(raw_key);
+    std::string key = lower(raw_key);
     std::replace(key.begin(), key.end(), '_', '-');
     if (!known_key(key)) {
+      p_.degraded = Policy::Degraded::deny;
       warn("cmdline-unknown-key", w.offset,
            "unknown parameter mdguard." + std::string(raw_key) +
-               " ignored (known: degraded, wait, prompt-timeout, prompt-default, prefer)");
+               " (known: degraded, wait, prompt-timeout, prompt-default, prefer)" +
+               std::string(kUnknownKeyReading));
       return "";
     }
     if (key != "prefer" || prefer_seen_) return apply(p_, key, value);

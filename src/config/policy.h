@@ -3,7 +3,9 @@
 // Two sources, the second overriding the first:
 //
 //  /etc/mdguard.conf   `key = value` lines; '#' starts a comment; blank lines
-//                      are ignored. Mistakes are errors with file:line.
+//                      are ignored; keys and values in any case. Mistakes
+//                      are errors with file:line (the initrd build fails
+//                      on them: `mdguard check` reports them).
 //    degraded = allow | deny | prompt
 //    wait = SECONDS             how long missing members may take to appear
 //    prompt-timeout = SECONDS   how long `prompt` waits for an answer
@@ -12,8 +14,13 @@
 //
 //  kernel command line  mdguard.KEY=VALUE for each key above ('_' may stand for
 //                      '-'), mdguard=off, rd.md=0, root=, rd.md.uuid=.
-//                      Mistakes are warnings and leave the earlier value:
-//                      a typo at the boot prompt must not stop the boot.
+//                      Mistakes are warnings.
+//
+// Either way a mistake never reads as a less safe setting than intended:
+// an invalid degraded= or prompt-default= value, or an unknown key (maybe a
+// misspelt degraded), reads as deny, the strictest; an invalid number of
+// seconds leaves the value as it was; an invalid prefer= prefers nothing
+// (a split brain stays refused). The diagnostic says which.
 //
 // The defaults are for a server: it must still come up after a disk dies,
 // after a short wait for slow disks, so degraded=allow and wait=20. There is

@@ -11,6 +11,28 @@ std::optional<Superblock> parse_at(Bytes block, const Location& loc) {
   return parse_super1(block, loc.offset, loc.metadata);
 }
 
+// What super_90_load and super_1_load refuse because of the device the
+// superblock was read from: a device too small for what it records. An
+// old superblock that a newer array's data area happens to hold shows so
+// (found inside a running array's md device, it belongs to no array there).
+void check_fits(Superblock& sb, uint64_t device_bytes) {
+  uint64_t sectors = device_bytes / kSector, at = sb.offset / kSector;
+  if (sb.metadata == Metadata::v0_90) {
+    if (sb.level >= 1 && at < sb.component_sectors)
+      sb.kernel_rejects.push_back("it records " + std::to_string(sb.component_sectors) +
+                                  " sectors per device, more than the " + std::to_string(at) +
+                                  " before it on this device");
+    return;
+  }
+  uint64_t room = sb.metadata == Metadata::v1_0
+                      ? at
+                      : (sectors > sb.data_offset ? sectors - sb.data_offset : 0);
+  if (room < sb.data_size)
+    sb.kernel_rejects.push_back("data_size " + std::to_string(sb.data_size) +
+                                " exceeds the " + std::to_string(room) +
+                                " sectors this device has for data");
+}
+
 }  // namespace
 
 std::vector<Location> superblock_locations(uint64_t device_bytes) {
@@ -53,7 +75,10 @@ Result<ProbeResult> probe_superblocks(const BlockDevice& dev) {
     if (loc.offset + kBlock > dev.size()) continue;
     auto block = dev.read(loc.offset, kBlock);
     if (!block) return block.error();
-    if (auto sb = parse_at(*block, loc)) result.found.push_back(std::move(*sb));
+    if (auto sb = parse_at(*block, loc)) {
+      check_fits(*sb, dev.size());
+      result.found.push_back(std::move(*sb));
+    }
   }
   result.chosen = choose_superblock(result.found);
   return result;

@@ -7,7 +7,9 @@
 //   44 md_minor  52/56/60 set_uuid1..3
 //   128 utime  132 state (bit0 clean, bit8 bitmap)  136 active  140 working
 //   144 failed  148 spare  152 sb_csum  156 events (64-bit, writer's order)
-//   164 cp_events  172 recovery_cp
+//   164 cp_events (64-bit, writer's order)  172 recovery_cp
+//   176 reshape_position (64-bit)  184 new_level  188 delta_disks
+//   192 new_layout  196 new_chunk  (the reshape fields, minor 91 only)
 //   256 layout  260 chunk_size (bytes)
 //   512 disks[27], 128 bytes each: number, major, minor, raid_disk, state
 //   3968 this_disk
@@ -25,8 +27,14 @@ constexpr size_t kDiskSize = 128;
 constexpr size_t kThisDisk = 3968;
 constexpr size_t kCsum = 152;
 constexpr size_t kEvents = 156;
-constexpr uint32_t kStateClean = 1u << 0;
-constexpr uint32_t kStateBitmap = 1u << 8;
+constexpr size_t kCpEvents = 164;
+constexpr size_t kReshapePosition = 176;
+
+// A 64-bit field of two words in the writer's order: the low word first on
+// a little-endian machine, the high word first on a big-endian one.
+uint64_t u64(Bytes b, size_t off, bool be) {
+  return be ? be64(b, off) : le64(b, off);
+}
 
 // The sum the kernel and mdadm compute: all 1024 words in the writer's byte
 // order, with the checksum word taken as zero, folded once to 32 bits.
@@ -96,11 +104,18 @@ std::optional<Superblock> parse_super0(Bytes b, uint64_t offset) {
   sb.md_minor = u32(b, 44, be);
   sb.utime = u32(b, 128, be);
   sb.sb_state = u32(b, 132, be);
-  sb.clean = sb.sb_state & kStateClean;
-  sb.has_bitmap = sb.sb_state & kStateBitmap;
+  sb.clean = sb.sb_state & kSb0Clean;
+  sb.has_bitmap = sb.sb_state & kSb0BitmapPresent;
   sb.checksum_stored = u32(b, kCsum, be);
   sb.checksum_computed = checksum(b, be);
-  sb.events = be ? be64(b, kEvents) : le64(b, kEvents);
+  sb.events = u64(b, kEvents, be);
+  sb.cp_events = u64(b, kCpEvents, be);
+  sb.recovery_cp = u32(b, 172, be);
+  sb.reshape_position = u64(b, kReshapePosition, be);
+  sb.new_level = static_cast<int32_t>(u32(b, 184, be));
+  sb.delta_disks = static_cast<int32_t>(u32(b, 188, be));
+  sb.new_layout = u32(b, 192, be);
+  sb.new_chunk = u32(b, 196, be) / 512;
   sb.layout = u32(b, 256, be);
   sb.chunk_sectors = u32(b, 260, be) / 512;
   for (size_t i = 0; i < kDisks; ++i)

@@ -4,11 +4,14 @@
 //   0 magic  4 major(1)  8 feature_map  12 pad0  16 set_uuid[16]
 //   32 set_name[32]  64 ctime (low 40 bits: seconds)  72 level  76 layout
 //   80 size (sectors per device)  88 chunksize  92 raid_disks
-//   96 bitmap_offset (s32, sectors from the superblock)
+//   96 bitmap_offset (s32, sectors from the superblock), or with PPL:
+//      96 ppl.offset (s16, sectors from the superblock) 98 ppl.size (sectors)
+//   100 new_level  104 reshape_position  112 delta_disks  116 new_layout
+//   120 new_chunk  124 new_offset (s32)  (the reshape fields)
 //   128 data_offset  136 data_size  144 super_offset  152 recovery_offset
-//   160 dev_number  168 device_uuid[16]  184 devflags
-//   192 utime  200 events  208 resync_offset (all ones: clean)
-//   216 sb_csum  220 max_dev  224 pad3[32]  256 dev_roles[max_dev] (le16)
+//   160 dev_number  168 device_uuid[16]  184 devflags  185 bblog_shift
+//   186 bblog_size  188 bblog_offset (s32)  192 utime  200 events  208 resync_offset (all ones:
+//   clean) 216 sb_csum  220 max_dev  224 pad3[32]  256 dev_roles[max_dev] (le16)
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -21,8 +24,6 @@ namespace {
 constexpr size_t kHeader = 256;
 constexpr size_t kCsum = 216;
 constexpr uint32_t kMaxDevKernel = (4096 - 256) / 2;  // 1920
-constexpr uint32_t kFeatureBitmap = 1;
-constexpr uint32_t kFeatureAll = 0x1fff;  // every feature bit Linux 6.1 knows
 constexpr uint64_t kSecondsMask = 0xffffffffffULL;
 
 // Little-endian 32-bit words of the first 256 + 2 * max_dev bytes, checksum
@@ -60,7 +61,7 @@ void check_kernel_rules(Superblock& sb, Bytes b, uint64_t expected_sector) {
   if (sb.super_offset != expected_sector)
     reject("super_offset " + std::to_string(sb.super_offset) + " does not match sector " +
            std::to_string(expected_sector) + " where it was read");
-  if (uint32_t unknown = sb.feature_map & ~kFeatureAll) {
+  if (uint32_t unknown = sb.feature_map & ~feature::kAll) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "unknown feature bits 0x%x", unknown);
     reject(buf);
@@ -89,7 +90,15 @@ std::optional<Superblock> parse_super1(Bytes b, uint64_t offset, Metadata minor)
   sb.chunk_sectors = le32(b, 88);
   sb.raid_disks = le32(b, 92);
   sb.bitmap_offset = static_cast<int32_t>(le32(b, 96));
-  sb.has_bitmap = sb.feature_map & kFeatureBitmap;
+  sb.has_bitmap = sb.feature_map & feature::kBitmapOffset;
+  sb.ppl_offset = static_cast<int16_t>(le16(b, 96));
+  sb.ppl_size = le16(b, 98);
+  sb.new_level = static_cast<int32_t>(le32(b, 100));
+  sb.reshape_position = le64(b, 104);
+  sb.delta_disks = static_cast<int32_t>(le32(b, 112));
+  sb.new_layout = le32(b, 116);
+  sb.new_chunk = le32(b, 120);
+  sb.new_offset = static_cast<int32_t>(le32(b, 124));
   sb.data_offset = le64(b, 128);
   sb.data_size = le64(b, 136);
   sb.super_offset = le64(b, 144);
@@ -97,6 +106,9 @@ std::optional<Superblock> parse_super1(Bytes b, uint64_t offset, Metadata minor)
   sb.dev_number = le32(b, 160);
   sb.device_uuid = byte_array<16>(b, 168);
   sb.devflags = b[184];
+  sb.bblog_shift = b[185];
+  sb.bblog_size = le16(b, 186);
+  sb.bblog_offset = static_cast<int32_t>(le32(b, 188));
   sb.utime = le64(b, 192) & kSecondsMask;
   sb.events = le64(b, 200);
   sb.resync_offset = le64(b, 208);

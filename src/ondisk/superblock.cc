@@ -32,13 +32,8 @@ const char* level_name(int32_t level) {
 
 namespace {
 
-// 0.90 descriptor state bits.
-constexpr uint32_t kDiskFaulty = 1u << 0;
-constexpr uint32_t kDiskActive = 1u << 1;
-constexpr uint32_t kDiskSync = 1u << 2;
-
 bool disk0_in_sync(const Superblock::Disk0& d) {
-  return !(d.state & kDiskFaulty) && (d.state & kDiskActive) && (d.state & kDiskSync);
+  return !(d.state & disk0::kFaulty) && (d.state & disk0::kActive) && (d.state & disk0::kSync);
 }
 
 SlotState from_count(unsigned count, int32_t level) {
@@ -54,10 +49,23 @@ uint16_t Superblock::role() const {
   if (metadata != Metadata::v0_90) {
     return dev_number < dev_roles.size() ? dev_roles[dev_number] : kRoleSpare;
   }
-  if (this_disk.state & kDiskFaulty) return kRoleFaulty;
+  if (this_disk.state & disk0::kFaulty) return kRoleFaulty;
   if (disk0_in_sync(this_disk) && this_disk.raid_disk < raid_disks)
     return static_cast<uint16_t>(this_disk.raid_disk);
   return kRoleSpare;
+}
+
+bool Superblock::rebuilding() const {
+  // 0.90 cannot record a partial recovery: the kernel writes a recovering
+  // device as a spare (super_90_sync), except mid-reshape, which mdguard
+  // refuses anyway (features.h).
+  if (metadata == Metadata::v0_90) return false;
+  return role() < kRoleMax && (has_feature(feature::kRecoveryOffset) || replacement());
+}
+
+bool Superblock::reshaping() const {
+  if (metadata == Metadata::v0_90) return minor_version == 91;
+  return has_feature(feature::kReshapeActive | feature::kReshapeBackwards | feature::kNewOffset);
 }
 
 std::vector<SlotState> Superblock::slots() const {

@@ -4,6 +4,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -73,6 +74,22 @@ Result<std::unique_ptr<BlockDevice>> open_block_device(const std::string& path) 
     return make_error("not-a-device", path + ": neither a block device nor a regular file");
   }
   return std::unique_ptr<BlockDevice>(new FileDevice(path, fd, size));
+}
+
+Result<PathIdentity> identify_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return make_error("io-error", path + ": cannot stat: " + std::strerror(errno));
+  PathIdentity id;
+  if (S_ISBLK(st.st_mode)) {
+    id.block = true;
+    id.major = major(st.st_rdev);
+    id.minor = minor(st.st_rdev);
+  } else {
+    id.dev = static_cast<uint64_t>(st.st_dev);
+    id.ino = static_cast<uint64_t>(st.st_ino);
+  }
+  return id;
 }
 
 }  // namespace mdguard

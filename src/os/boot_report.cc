@@ -51,7 +51,8 @@ void BootReport::to_kmsg(Level level, const std::string& text) const {
   ::close(fd);
 }
 
-void BootReport::save_status(const std::string& part, const Json& value) const {
+bool BootReport::save_status(const std::string& part, const Json& value) const {
+  if (!sys_.in_initrd()) return false;
   std::string dir = sys_.path("/run/mdguard");
   ::mkdir(sys_.path("/run").c_str(), 0755);
   ::mkdir(dir.c_str(), 0755);
@@ -63,7 +64,7 @@ void BootReport::save_status(const std::string& part, const Json& value) const {
   std::string status = "{\n\"schema\": " + std::to_string(kJsonSchema) +
                        ",\n\"arrays\": " + saved("arrays", "[]") +
                        ",\n\"root\": " + saved("root", "null") + "}\n";
-  write_atomically(dir + "/status.json", status);
+  return write_atomically(dir + "/status.json", status);
 }
 
 }  // namespace mdguard

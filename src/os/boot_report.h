@@ -20,8 +20,10 @@ class BootReport {
 
   // Saves one part of the status ("arrays" from assemble, "root" from the
   // root guard) and rewrites /run/mdguard/status.json from all parts:
-  // {"arrays": [...], "root": {...}}.
-  void save_status(const std::string& part, const Json& value) const;
+  // {"arrays": [...], "root": {...}}. Only in the initrd: status.json is
+  // the record of what happened at boot, and a run by hand after boot (it
+  // survives in /run) must not overwrite it. Returns whether it wrote.
+  bool save_status(const std::string& part, const Json& value) const;
 
  private:
   void to_kmsg(Level level, const std::string& text) const;

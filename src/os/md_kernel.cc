@@ -8,7 +8,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -18,27 +17,24 @@
 namespace mdguard {
 namespace {
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
-std::string sanitize(const std::string& name) {
-  std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-  return out;
-}
-
 Error sys_error(const std::string& what) {
   return make_error("kernel-error", what + ": " + std::strerror(errno));
 }
 
-// Asks md to create the device. EEXIST is fine: an empty md device of that
-// name exists already (opened by someone, or left from an earlier try).
+// Asks md to create the device. The kernel answers EEXIST when an md device
+// of that name exists (running, inactive, or empty): someone else's, which
+// mdguard leaves alone.
 Result<bool> create_md_device(const System& sys, const std::string& name) {
-  if (sys.exists("/sys/block/" + name)) return true;
+  if (sys.exists("/sys/block/" + name))
+    return make_error("md-device-in-use",
+                      name + " exists already; mdguard touches no md device it did not create");
   std::string param = sys.path("/sys/module/md_mod/parameters/new_array");
-  if (!write_file(param, name) && errno != EEXIST)
+  if (!write_file(param, name)) {
+    if (errno == EEXIST)
+      return make_error("md-device-in-use",
+                        name + " exists already; mdguard touches no md device it did not create");
     return sys_error("cannot create " + name + " through " + param);
+  }
   if (!sys.exists("/sys/block/" + name))
     return make_error("kernel-error", "the kernel did not create " + name);
   return true;
@@ -68,18 +64,28 @@ Result<bool> run_ioctls(int fd, const StartRequest& req) {
   return true;
 }
 
-}  // namespace
-
-std::string kernel_name(const std::string& devname) {
-  std::string base = devname;
-  if (base.rfind("/dev/md/", 0) == 0) {
-    std::string n = base.substr(8);
-    return all_digits(n) ? "md" + n : "md_" + sanitize(n);
+// /dev/md/root -> ../md127, as udev's md rules would make it. An existing
+// /dev/md/NAME is someone else's: it is left as it is.
+void make_link(const System& sys, const std::string& link, StartedArray& out) {
+  ::mkdir(sys.path("/dev/md").c_str(), 0755);
+  std::string target = "../" + out.kernel_name;
+  std::string path = sys.path(link);
+  if (::symlink(target.c_str(), path.c_str()) == 0) {
+    out.links.push_back(link);
+    return;
   }
-  if (base.rfind("/dev/", 0) == 0) base = base.substr(5);
-  if (base.rfind("md", 0) == 0 && all_digits(base.substr(2))) return base;
-  return "md_" + sanitize(base.substr(base.rfind('/') + 1));
+  if (errno == EEXIST) {
+    char buf[256];
+    ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n > 0 && std::string(buf, static_cast<size_t>(n)) == target) {
+      out.links.push_back(link);  // udev made it first
+      return;
+    }
+  }
+  out.link_problem = link + " not made: " + std::strerror(errno);
 }
+
+}  // namespace
 
 bool ensure_block_node(const System& sys, const std::string& devnode, uint32_t major,
                        uint32_t minor) {
@@ -91,12 +97,13 @@ bool ensure_block_node(const System& sys, const std::string& devnode, uint32_t m
 
 Result<StartedArray> start_array(const System& sys, const StartRequest& req) {
   StartedArray out;
-  out.kernel_name = kernel_name(req.devname);
+  out.kernel_name = req.kernel_name;
   out.devnode = "/dev/" + out.kernel_name;
   for (const StartMember& m : req.members)
     if (!ensure_block_node(sys, m.path, m.major, m.minor))
       return sys_error("cannot create " + m.path);
   if (auto made = create_md_device(sys, out.kernel_name); !made) return made.error();
+  // From here on the md device is this run's own.
   uint32_t major = 0, minor = 0;
   auto dev = sys.read_line("/sys/block/" + out.kernel_name + "/dev");
   if (!dev || !parse_devnum(*dev, major, minor))
@@ -108,17 +115,10 @@ Result<StartedArray> start_array(const System& sys, const StartRequest& req) {
   fd.fd = ::open(sys.path(out.devnode).c_str(), O_RDWR | O_CLOEXEC);
   if (fd.fd < 0) return sys_error("cannot open " + out.devnode);
   if (auto ran = run_ioctls(fd.fd, req); !ran) {
-    ::ioctl(fd.fd, STOP_ARRAY, nullptr);
+    ::ioctl(fd.fd, STOP_ARRAY, nullptr);  // the device this call created, nothing else
     return ran.error();
   }
-  if (req.devname != out.devnode) {
-    // /dev/md/root -> ../md_root, as udev's md rules would make it.
-    ::mkdir(sys.path("/dev/md").c_str(), 0755);
-    std::string link = sys.path(req.devname);
-    ::unlink(link.c_str());
-    if (::symlink(("../" + out.kernel_name).c_str(), link.c_str()) == 0)
-      out.links.push_back(req.devname);
-  }
+  if (!req.link.empty()) make_link(sys, req.link, out);
   return out;
 }
 

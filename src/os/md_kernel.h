@@ -14,11 +14,7 @@
 
 namespace mdguard {
 
-// The kernel's name for the array's device: "md0" for /dev/md0 and numeric
-// names, "md_root" for /dev/md/root.
-std::string kernel_name(const std::string& devname);
-
-// What the kernel needs to start an array: the md device's name, the
+// What the kernel needs to start an array: the md device to create, the
 // metadata version for SET_ARRAY_INFO (0.90 or 1.x), and the members in
 // ADD_NEW_DISK order. The planner decides; this only carries it out.
 struct StartMember {
@@ -27,20 +23,25 @@ struct StartMember {
 };
 
 struct StartRequest {
-  std::string devname;               // /dev/md0, /dev/md/root
+  std::string kernel_name;           // md127: the md device to create
+  std::string link;                  // /dev/md/root -> md127, or empty
   int major_version = 1;             // 0 for 0.90, 1 for 1.x
   int minor_version = 2;             // 90, or 0/1/2 for 1.0/1.1/1.2
   std::vector<StartMember> members;  // spares first, freshest last
 };
 
 struct StartedArray {
-  std::string kernel_name;         // md0, md_root
-  std::string devnode;             // /dev/md0
-  std::vector<std::string> links;  // /dev/md/root -> ../md_root
+  std::string kernel_name;         // md127
+  std::string devnode;             // /dev/md127
+  std::vector<std::string> links;  // /dev/md/root -> ../md127
+  std::string link_problem;        // why the link was not made, when it was not
 };
 
-// Starts `req` on the live system. On failure the half-built array is
-// stopped again and the error says which step failed.
+// Starts `req` on the live system, on an md device this call creates: an md
+// device of that name that exists already, in any state, is never touched
+// (not opened, no ioctl), and the call fails. On a failure after the
+// device was created, only that device is stopped again; the error says
+// which step failed.
 Result<StartedArray> start_array(const System& sys, const StartRequest& req);
 
 // Makes /dev/NAME for a block device when no udev did. Returns false with

@@ -1,6 +1,7 @@
 #include "os/system.h"
 
 #include <dirent.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +27,16 @@ std::string System::path(std::string_view abs) const {
 
 bool System::exists(std::string_view abs) const {
   return ::access(path(abs).c_str(), F_OK) == 0;
+}
+
+bool System::in_initrd() const {
+  if (exists("/etc/initrd-release")) return true;
+  if (!live()) return false;
+  constexpr long kRamfsMagic = 0x858458f6, kTmpfsMagic = 0x01021994;
+  struct statfs fs {};
+  if (::statfs("/", &fs) != 0) return false;
+  auto type = static_cast<long>(fs.f_type);
+  return type == kRamfsMagic || type == kTmpfsMagic;
 }
 
 std::optional<std::string> System::read(std::string_view abs) const {

@@ -27,6 +27,11 @@ class System {
   std::string path(std::string_view abs) const;
 
   bool exists(std::string_view abs) const;
+  // Is this system an initrd (early boot) rather than the booted machine?
+  // /etc/initrd-release (dracut, systemd's initrd convention) says so; on a
+  // live system a root file system in RAM (rootfs, tmpfs: initramfs-tools)
+  // does too, as systemd's in_initrd() decides.
+  bool in_initrd() const;
   // A whole small file (sysfs attributes, config files); nullopt if it
   // could not be read for any reason.
   std::optional<std::string> read(std::string_view abs) const;

@@ -61,6 +61,14 @@ expect 2 "^mdguard assemble: --at and --no-wait exclude each other" -- "$bin" as
 # (Under an empty --sysroot: were the check missing, this would be a real run.)
 mkdir -p "$work/empty-root"
 expect 2 "^mdguard assemble: --at goes with --dry-run" -- "$bin" assemble --at 5 --sysroot "$work/empty-root" --cmdline "" "$work/member.img"
+# A path that cannot be read is named and never an all-clear (4); a refusal
+# still outranks it (5). The same device under two names is read once.
+expect 4 "cannot read .*nonexistent.img: cannot stat" -- "$bin" assemble --dry-run --cmdline "" "$work/nonexistent.img"
+expect 4 "^no md arrays found on the devices that could be read" -- "$bin" assemble --dry-run --cmdline "" "$work/nonexistent.img"
+expect 4 "START /dev/md" -- "$bin" assemble --dry-run --cmdline "" "$work/member.img" "$work/member-b.img" "$work/nonexistent.img"
+expect 5 "split brain" -- "$bin" assemble --dry-run --cmdline "" "$work/split-a.img" "$work/split-b.img" "$work/nonexistent.img"
+ln -s "$work/member.img" "$work/by-id-link"
+expect 0 "by-id-link is .*member.img \(the same device\): read once" -- "$bin" assemble --dry-run --cmdline "" "$work/member.img" "$work/by-id-link" "$work/member-b.img"
 expect 0 "^mdguard [0-9]" -- "$bin" version
 expect 0 "Usage: mdguard examine" -- "$bin" examine --help
 expect 2 "no PATH given" -- "$bin" examine

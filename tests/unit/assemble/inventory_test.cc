@@ -64,11 +64,21 @@ struct FakeSystem {
     std::ifstream in(p, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  void md(const std::string& name, int minor, const std::string& state) {
+  // An md device; with `content` (a fixture image) it has a size and a /dev node.
+  void md(const std::string& name, int minor, const std::string& state,
+          const std::string& content = "", int major = 9, size_t from = 0, size_t length = 0) {
     fs::path dev = root / "sys/devices/virtual/block" / name;
     fs::create_directories(dev / "holders");
-    write(dev.lexically_relative(root) / "dev", "9:" + std::to_string(minor) + "\n");
-    write(dev.lexically_relative(root) / "size", "0\n");
+    write(dev.lexically_relative(root) / "dev",
+          std::to_string(major) + ":" + std::to_string(minor) + "\n");
+    std::vector<uint8_t> bytes;
+    if (!content.empty()) bytes = fixture_bytes(content);
+    if (length) bytes = std::vector<uint8_t>(bytes.begin() + from, bytes.begin() + from + length);
+    write(dev.lexically_relative(root) / "size", std::to_string(bytes.size() / 512) + "\n");
+    if (!content.empty())
+      std::ofstream(root / "dev" / name, std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
     write(dev.lexically_relative(root) / "md/array_state", state + "\n");
     fs::create_symlink("../../devices/virtual/block/" + name, root / "sys/class/block" / name);
     fs::create_directories(root / "sys/block");
@@ -118,4 +128,62 @@ TEST_CASE("a last partition's 0.90 superblock seen from the whole disk is not a 
   CHECK(std::find(paths.begin(), paths.end(), "/dev/vdb6") != paths.end());
   CHECK(std::find(paths.begin(), paths.end(), "/dev/vdb") == paths.end());
   CHECK(inv.echoes == std::vector<std::string>{"/dev/vdb"});
+}
+
+TEST_CASE("every md device that exists holds its minor and name, in any state", "[inventory]") {
+  FakeSystem s;
+  s.md("md0", 0, "clean");
+  s.md("md5", 5, "inactive");
+  s.md("md9", 9, "clear");
+  s.md("md_data", 512, "clean");
+  s.write("proc/mdstat",
+          "Personalities : [raid1]\nmd3 : inactive vdc[1](S)\n      8192 blocks super 1.2\n\n"
+          "md_home : active raid1 vdd[0]\n\nunused devices: <none>\n");
+  fs::create_directories(s.root / "dev/md");
+  fs::create_symlink("../md0", s.root / "dev/md/root");
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  CHECK(inv.minors_in_use == std::vector<unsigned>{0, 3, 5, 9, 512});
+  CHECK(inv.names_in_use ==
+        std::vector<std::string>{"/dev/md/data", "/dev/md/home", "/dev/md/root"});
+}
+
+TEST_CASE("a running md array is probed too: it may be a member (md on md)", "[inventory]") {
+  FakeSystem s;
+  s.md("md0", 0, "clean", "raid1-1.2-a.img");     // running, holds a superblock
+  s.md("md1", 1, "inactive", "raid1-1.2-b.img");  // not running: nothing to read
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  REQUIRE(inv.candidates.size() == 1);
+  CHECK(inv.candidates[0].path == "/dev/md0");
+  CHECK(inv.candidates[0].major == 9);
+}
+
+TEST_CASE("devices named on the command line: each once, the unreadable named", "[inventory]") {
+  FakeSystem s;
+  std::string a = fixture_file("raid1-1.2-a.img");
+  fs::create_symlink(a, s.root / "by-id-link");
+  std::string missing = (s.root / "no-such-disk").string();
+  System sys(s.root.string());
+  Inventory inv = inventory_of(sys, {a, (s.root / "by-id-link").string(), missing}, false);
+  REQUIRE(inv.candidates.size() == 1);
+  CHECK(inv.candidates[0].path == a);
+  REQUIRE(inv.duplicates.size() == 1);
+  CHECK(inv.duplicates[0].find("by-id-link is " + a) != std::string::npos);
+  REQUIRE(inv.unreadable.size() == 1);
+  CHECK(inv.unreadable[0].find(missing) == 0);
+  // A real start needs block devices: an image file is named, not used.
+  Inventory live = inventory_of(sys, {a}, true);
+  CHECK(live.candidates.empty());
+  REQUIRE(live.unreadable.size() == 1);
+  CHECK(live.unreadable[0].find("not a block device") != std::string::npos);
+}
+
+TEST_CASE("a leftover superblock in a running array's data is no member", "[inventory]") {
+  // twosb's 1.2 array, running as md127: its data holds the old 0.90
+  // superblock at the md device's own 0.90 place (the kernel refuses it).
+  FakeSystem s;
+  s.md("md127", 127, "clean", "twosb-a.img", 9, 2048 * 512, 6144 * 512);
+  Inventory inv = scan_inventory(System(s.root.string()), false);
+  CHECK(inv.candidates.empty());
+  REQUIRE(inv.ignored.size() == 1);
+  CHECK(inv.ignored[0].find("/dev/md127 holds an md superblock the kernel would refuse") == 0);
 }

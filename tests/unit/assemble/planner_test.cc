@@ -129,6 +129,15 @@ TEST_CASE("a stale member is named and left out, the array runs as it last ran",
     CHECK(member(p, b).note.find("behind") != std::string::npos);
     REQUIRE(p.to_add().size() == 1);
     CHECK(p.to_add()[0]->path == "/dev/" + a);
+    // How to put it back, exactly, guarded by what mdadm --examine shows of it.
+    const Superblock& sb = candidate(b).sb;
+    std::string id = sb.metadata == Metadata::v0_90 ? "UUID : " + sb.uuid_text()
+                                                    : "Device UUID : " + sb.device_uuid_text();
+    std::string cmd = "mdadm --examine /dev/" + b + " | grep -q '" + id + "' && mdadm " +
+                      p.devname + " --add /dev/" + b;
+    CHECK(member(p, b).readd_command == cmd);
+    CHECK(p.explanation.find("`" + cmd + "`") != std::string::npos);
+    CHECK(p.explanation.find("--add DEVICE") == std::string::npos);
   }
 }
 

@@ -131,3 +131,30 @@ TEST_CASE("a stale image conf is an error for / and /boot, a warning for a data 
     CHECK(out.items[0].severity == severity);
   }
 }
+
+TEST_CASE("an invalid mdguard.conf in the image is an error, not thrown away", "[check-initrd]") {
+  std::map<std::string, std::string> files = {{"usr/sbin/mdguard", "x"},
+                                              {"scripts/local-block/mdguard", "#!/bin/sh\n"},
+                                              {"etc/mdadm/mdadm.conf", kConf},
+                                              {mod("md-mod"), ""},
+                                              {mod("raid1"), ""}};
+  CHECK(ids(initrd(files)).empty());
+  files["etc/mdguard.conf"] = "degraded = denied\n";
+  auto f = initrd(files);
+  Findings out;
+  check_initrd(f, {md0()}, out);
+  REQUIRE(out.items.size() == 1);
+  CHECK(out.items[0].id == "initrd-policy-invalid");
+  CHECK(out.items[0].severity == Finding::Severity::error);
+  CHECK(out.items[0].subject == f.path + ":etc/mdguard.conf:1");
+  CHECK(out.items[0].what.find("read as deny") != std::string::npos);
+  // Checked even on a machine without arrays: the image is built anyway.
+  Findings none;
+  check_initrd(f, {}, none);
+  CHECK(none.items.size() == 1);
+  // And the policy it reads is the strictest: no degraded start.
+  CHECK_FALSE(initrd_degraded(f).starts);
+  files["etc/mdguard.conf"] = "degraded = allow\ndegraded = deny\n";  // a duplicate: a warning
+  auto warned = ids(initrd(files));
+  CHECK(warned == std::vector<std::string>{"initrd-policy-warning"});
+}

@@ -109,25 +109,33 @@ TEST_CASE("mdguard.conf mistakes are errors with file:line and a caret", "[polic
                                   "policy-syntax", "policy-bad-value", "policy-bad-value",
                                   "policy-bad-value", "policy-bad-value"});
   CHECK(format(p.diags[0]) ==
-        "/etc/mdguard.conf:1: error: degraded = 'sometimes': expected allow, deny or prompt\n"
+        "/etc/mdguard.conf:1: error: degraded = 'sometimes': expected allow, deny or prompt; "
+        "read as deny, the strictest setting\n"
         "degraded = sometimes\n"
         "           ^");
   CHECK(format(p.diags[2]) ==
         "/etc/mdguard.conf:3: error: unknown key 'timeout' (known: degraded, wait, "
-        "prompt-timeout, prompt-default, prefer)\n"
+        "prompt-timeout, prompt-default, prefer); it may be a misspelt setting, so degraded "
+        "starts read as deny, the strictest setting\n"
         "timeout = 5\n"
         "^");
   CHECK(p.diags[3].message == "expected 'key = value'");
-  CHECK(p.diags[4].message == "prompt-default = 'prompt': expected allow or deny");
+  CHECK(p.diags[4].message ==
+        "prompt-default = 'prompt': expected allow or deny; read as deny, the strictest setting");
   CHECK(p.diags[5].message ==
         "prefer = '0a1b2c3d, 0a1b2c3d:4e5f6071:8293a4b5:c6d7e8f9': '0a1b2c3d' is neither a "
-        "device UUID (32 hex digits) nor a /dev path");
-  CHECK(p.diags[6].message == "wait = '99999': expected a number of seconds from 0 to 86400");
+        "device UUID (32 hex digits) nor a /dev path; no half is preferred, so a split brain "
+        "stays refused");
+  CHECK(p.diags[6].message ==
+        "wait = '99999': expected a number of seconds from 0 to 86400; it stays 20");
   CHECK(p.diags[7].line == 8);
   CHECK(p.diags[7].column == 11);
-  // Nothing bad was applied: a half-valid prefer line adds nothing.
-  CHECK(p.policy.degraded == D::allow);
+  // A mistake never reads as a less safe setting: degraded starts read as
+  // deny, the wait stays what it was, a half-valid prefer line adds nothing.
+  CHECK(p.policy.degraded == D::deny);
+  CHECK(p.policy.prompt_fallback == D::deny);
   CHECK(p.policy.wait_seconds == 20);
+  CHECK(p.policy.prefer.empty());
   CHECK(p.policy.prefer.empty());
 }
 
@@ -184,13 +192,13 @@ TEST_CASE("kernel switches: mdguard=off, rd.md=0, rd.md.uuid=, root=", "[policy]
                 "0a1b2c3d:4e5f6071:8293a4b5:c6d7e8f9. The root file system is root=/dev/md/root."));
 }
 
-TEST_CASE("bad command line values are warnings and keep the earlier value", "[policy]") {
+TEST_CASE("bad command line values are warnings and read as the strictest", "[policy]") {
   std::string cmdline =
       "ro mdguard.wait=soon mdguard.degraded=yes mdguard.prefer=" + std::string(kB) +
       ",nope mdguard.colour=blue rd.md.uuid=xyz mdguard=maybe";
   Parsed p = parse("wait = 30\nprefer = " + std::string(kA) + "\n", cmdline);
   CHECK(p.policy.wait_seconds == 30);
-  CHECK(p.policy.degraded == D::allow);
+  CHECK(p.policy.degraded == D::deny);
   CHECK(p.policy.prefer == std::vector{uuid(kA)});
   CHECK_FALSE(p.policy.off);
   CHECK(p.policy.rd_md_uuids.empty());
@@ -198,12 +206,13 @@ TEST_CASE("bad command line values are warnings and keep the earlier value", "[p
   CHECK(codes(p.diags) == Strings{"cmdline-bad-value", "cmdline-bad-value", "cmdline-bad-value",
                                   "cmdline-unknown-key", "cmdline-bad-value", "cmdline-bad-value"});
   CHECK(format(p.diags[0]) ==
-        "kernel command line: warning: mdguard.wait=soon ignored: expected a number of seconds "
-        "from 0 to 86400\n" +
+        "kernel command line: warning: mdguard.wait=soon: expected a number of seconds "
+        "from 0 to 86400; it stays 30\n" +
             cmdline + "\n   ^");
   CHECK(p.diags[3].message ==
-        "unknown parameter mdguard.colour ignored (known: degraded, wait, prompt-timeout, "
-        "prompt-default, prefer)");
+        "unknown parameter mdguard.colour (known: degraded, wait, prompt-timeout, "
+        "prompt-default, prefer); it may be a misspelt setting, so degraded starts read as deny, "
+        "the strictest setting");
 }
 
 TEST_CASE("quoted command line values", "[policy]") {
@@ -228,4 +237,25 @@ TEST_CASE("split_cmdline splits as the kernel's next_arg()", "[policy]") {
   CHECK(split_cmdline("foo=\"") == Strings{"foo="});
   CHECK(split_cmdline("\"") == Strings{""});
   CHECK(split_cmdline("=x -- init arg") == Strings{"=x", "--", "init", "arg"});
+}
+
+TEST_CASE("keys and values in any case; a typo never reads as allow", "[policy]") {
+  Parsed conf = parse("Degraded = DENY\nPROMPT-Default = Deny\n");
+  CHECK(conf.diags.empty());
+  CHECK(conf.policy.degraded == D::deny);
+  CHECK(conf.policy.prompt_fallback == D::deny);
+  Parsed cmd = parse("", "mdguard.Degraded=Deny mdguard=Off");
+  CHECK(cmd.diags.empty());
+  CHECK(cmd.policy.degraded == D::deny);
+  CHECK(cmd.policy.off);
+  // The issue's two typos, each of which used to read as allow.
+  Parsed denied = parse("degraded = denied\n");
+  CHECK(denied.policy.degraded == D::deny);
+  REQUIRE(denied.diags.size() == 1);
+  CHECK(denied.diags[0].severity == Diagnostic::Severity::error);
+  CHECK(denied.diags[0].message.find("read as deny") != std::string::npos);
+  Parsed later = parse("degraded = allow\n", "mdguard.degraded=alow");
+  CHECK(later.policy.degraded == D::deny);
+  Parsed misspelt = parse("degarded = allow\n");
+  CHECK(misspelt.policy.degraded == D::deny);
 }

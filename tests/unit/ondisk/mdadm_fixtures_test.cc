@@ -187,3 +187,37 @@ TEST_CASE("truncation sweep over real member images", "[fixtures][truncation]") 
     (void)found;
   }
 }
+
+// The running array of twosb-a/b shows, through its md device, the old 0.90
+// superblock its data area holds, exactly at the md device's 0.90 place. It
+// records more sectors per device than lie before it there: the kernel
+// refuses it (super_90_load), and so it is no member of anything.
+TEST_CASE("a superblock that does not fit the device it is read from is refused",
+          "[fixtures]") {
+  auto bytes = fixture_bytes("twosb-a.img");
+  std::shared_ptr<const BlockDevice> whole = memory_device("twosb-a.img", bytes);
+  auto on_member = probe_superblocks(*whole);
+  REQUIRE(on_member);
+  REQUIRE(on_member->found.size() == 2);
+  for (const auto& sb : on_member->found) CHECK(sb.kernel_rejects.empty());
+  // The md device: the 1.2 member's data, from data_offset for data_size.
+  const Superblock& sb12 = on_member->found[1];
+  auto md = slice_device(whole, "md127", sb12.data_offset * 512, sb12.data_size * 512);
+  auto inside = probe_superblocks(*md);
+  REQUIRE(inside);
+  REQUIRE(inside->found.size() == 1);
+  CHECK(inside->found[0].metadata == Metadata::v0_90);
+  REQUIRE(inside->found[0].kernel_rejects.size() == 1);
+  CHECK(inside->found[0].kernel_rejects[0].find("sectors per device, more than the") !=
+        std::string::npos);
+  // A 1.2 member cut short: its data_size no longer fits after data_offset.
+  auto cut = slice_device(whole, "cut", 0, bytes.size() - 4096);
+  auto short_probe = probe_superblocks(*cut);
+  REQUIRE(short_probe);
+  bool refused = false;
+  for (const auto& sb : short_probe->found)
+    if (sb.metadata == Metadata::v1_2)
+      refused = !sb.kernel_rejects.empty() &&
+                sb.kernel_rejects[0].find("exceeds the") != std::string::npos;
+  CHECK(refused);
+}
