@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything mdguard needs on a Debian bookworm machine, idempotently:
 # Debian packages through apt-get, the pinned Zig toolchain (checked against its
 # sha256) and the Boost sources for the musl build, both under .deps/.

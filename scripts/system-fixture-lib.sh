@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Building blocks for fixture system trees (tests/fixtures/systems/NAME/):
 # a directory that stands for "/" of a machine, read by
 # `mdguard check --sysroot DIR`. Sourced by scripts/make-system-fixtures.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The second README command: sets everything up and runs every test.
 #   unit tests (ASan+UBSan, CTest) -> static musl binary and its checks ->
 #   examine --export against real mdadm output on every fixture ->
@@ -22,6 +23,8 @@ step() {
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 
 step "clang-format" bash tests/format-check.sh
+step "license: GPL-2.0-or-later SPDX line in every source file" bash scripts/spdx.sh check
+step "license: scripts/spdx.sh adds and checks the line (self-test)" bash tests/package/spdx-selftest.sh
 step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
 step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 2 MB" bash tests/static-binary.sh build/static/mdguard

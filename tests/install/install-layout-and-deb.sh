@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What mdguard's install delivers, checked three ways:
 #  1. `DESTDIR=... cmake --install BUILD --prefix /usr` puts exactly the
 #     expected files where Debian and Fedora look (the static binary, the
@@ -33,7 +34,7 @@ ok() { echo "ok   $*"; }
 # Regenerate the install and CPack scripts from this CMakeLists.txt, and the
 # gzipped man pages; the binary is taken as built.
 cmake -S "$top" -B "$build" >/dev/null
-cmake --build "$build" --target man >/dev/null
+cmake --build "$build" --target man deb-changelog >/dev/null
 kver=$(ls /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlinuz-}
 
 # ---- 1. cmake --install ----------------------------------------------------------
@@ -49,6 +50,8 @@ expected() {
   echo usr/share/man/man8/mdguard.8.gz
   echo usr/share/doc/mdguard/README.md
   echo usr/share/doc/mdguard/README.initramfs-tools.md
+  echo usr/share/doc/mdguard/copyright
+  echo usr/share/doc/mdguard/changelog.Debian.gz
   local f
   for f in "$top"/dracut-module/*; do
     [[ $(basename "$f") == README.md ]] || echo "usr/lib/dracut/modules.d/90mdguard/$(basename "$f")"
@@ -116,13 +119,31 @@ done
 ((${#missing[@]} == 0)) || fail "mdguard(8)/mdguard.conf(5) do not document: ${missing[*]}"
 ok "man pages: gzip, no groff warnings, every command and option of --help documented"
 
+# ---- license ------------------------------------------------------------------------
+# GPL-2.0-or-later: LICENSE is the GPL 2 text, and the installed copyright is
+# machine-readable (copyright-format 1.0) with every file under GPL-2+.
+cmp -s "$top/LICENSE" /usr/share/common-licenses/GPL-2 || fail "LICENSE is not the GPL 2 text"
+copyright=$stage/usr/share/doc/mdguard/copyright
+head -n1 "$copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+  fail "the copyright file is not in copyright-format 1.0"
+awk '/^Files: \*$/ { f = 1; next } f && /^License:/ { print $2; exit }' "$copyright" | grep -qx 'GPL-2+' ||
+  fail "the copyright file's Files: * paragraph is not GPL-2+"
+grep -qF "/usr/share/common-licenses/GPL-2'" "$copyright" || fail "the copyright file does not point at common-licenses/GPL-2"
+ok "license: LICENSE is GPL-2, copyright-format 1.0 copyright with Files: * GPL-2+"
+
 # ---- 2. cpack -G DEB -----------------------------------------------------------------
 (cd "$work" && cpack -G DEB -B "$work/deb" --config "$build/CPackConfig.cmake" >"$work/cpack.log" 2>&1) ||
   fail "cpack failed: $(tail -n 5 "$work/cpack.log")"
 deb=$(ls "$work"/deb/mdguard_*.deb)
 field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Package) == mdguard ]] || fail "Package: $(field Package)"
-[[ $(field Version) == "$("$bin" version | cut -d' ' -f2)" ]] || fail "Version: $(field Version)"
+[[ $(field Version) == "$("$bin" version | cut -d' ' -f2)-1" ]] || fail "Version: $(field Version)"
+changelog=$(zcat "$stage/usr/share/doc/mdguard/changelog.Debian.gz" | dpkg-parsechangelog -l - 2>&1) ||
+  fail "changelog.Debian.gz does not parse: $changelog"
+[[ $(sed -n 's/^Version: //p' <<<"$changelog") == "$(field Version)" ]] ||
+  fail "changelog.Debian.gz's top entry is $(sed -n 's/^Version: //p' <<<"$changelog"), the package $(field Version)"
+[[ $(sed -n 's/^Maintainer: //p' <<<"$changelog") == "$(field Maintainer)" ]] ||
+  fail "changelog.Debian.gz is signed by $(sed -n 's/^Maintainer: //p' <<<"$changelog"), Maintainer: is $(field Maintainer)"
 [[ $(field Architecture) == "$(dpkg --print-architecture)" ]] || fail "Architecture: $(field Architecture)"
 [[ -z $(field Depends) ]] || fail "a static binary needs no Depends, got: $(field Depends)"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sort >"$work/deb-files"
