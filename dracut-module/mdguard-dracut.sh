@@ -23,6 +23,7 @@
 # dracut-lib.sh: getcmdline, and hookdir. Like dracut's own scripts, this
 # uses `local` (dash and bash have it).
 # shellcheck disable=SC3043,SC2154
+# shellcheck source=/dev/null # dracut puts dracut-lib.sh into the image
 type getcmdline > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 MDGUARD_STOP=/run/mdguard/dracut-stop

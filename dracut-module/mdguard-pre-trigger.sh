@@ -7,6 +7,7 @@
 # The udev property mdguard_off makes 64-mdguard.rules leave native members
 # to dracut's mdraid module (if the image has it); mdguard says so itself.
 
+# shellcheck source=/dev/null # dracut puts dracut-lib.sh into the image
 type getargbool > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 if ! getargbool 1 mdguard; then

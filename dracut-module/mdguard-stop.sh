@@ -11,6 +11,7 @@
 # mdraid's mdraid_start would force-run what is left.
 
 if [ -s /run/mdguard/dracut-stop ]; then
+    # shellcheck source=/dev/null # dracut puts dracut-lib.sh into the image
     type die > /dev/null 2>&1 || . /lib/dracut-lib.sh
     die "$(cat /run/mdguard/dracut-stop)"
 fi

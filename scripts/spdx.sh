@@ -41,7 +41,7 @@ kind_of() {
     *.cc|*.h|*.cpp|*.hpp) echo "line1 // $tag"; return 0 ;;
     CMakeLists.txt|*/CMakeLists.txt|*.cmake) echo "line1 # $tag"; return 0 ;;
     *.rules|*.service|*.timer|*.path|dracut-module/*.conf) echo "line1 # $tag"; return 0 ;;
-    */bash-completion/*) echo "line1 # $tag"; return 0 ;;
+    */bash-completion/*|*/lintian-overrides) echo "line1 # $tag"; return 0 ;;
     man/*.[1-9])
       IFS= read -r first <"$f" || true
       if [[ $first == "'\\\""* ]]; then echo "after .\\\" $tag"; else echo "line1 .\\\" $tag"; fi

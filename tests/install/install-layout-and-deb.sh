@@ -30,15 +30,16 @@ mkdir -p "$work"
 fail() { echo "FAIL install: $*" >&2; exit 1; }
 ok() { echo "ok   $*"; }
 
-[[ -x $build/mdguard ]] || fail "no built mdguard in $build (cmake --workflow --preset static)"
+[[ -x $build/mdguard || -x $build/src/mdguard ]] || fail "no built mdguard in $build (cmake --workflow --preset static)"
 # Regenerate the install and CPack scripts from this CMakeLists.txt, and the
 # gzipped man pages; the binary is taken as built.
 cmake -S "$top" -B "$build" >/dev/null
-cmake --build "$build" --target man deb-changelog >/dev/null
-kver=$(ls /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlinuz-}
+cmake --build "$build" --target man >/dev/null
+kver=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlinuz-}
 
 # ---- 1. cmake --install ----------------------------------------------------------
 stage=$work/stage
+cmake --build "$build" --target deb-changelog >/dev/null
 DESTDIR=$stage cmake --install "$build" --prefix /usr >/dev/null
 expected() {
   echo etc/mdguard.conf
@@ -52,6 +53,7 @@ expected() {
   echo usr/share/doc/mdguard/README.initramfs-tools.md
   echo usr/share/doc/mdguard/copyright
   echo usr/share/doc/mdguard/changelog.Debian.gz
+  echo usr/share/lintian/overrides/mdguard
   local f
   for f in "$top"/dracut-module/*; do
     [[ $(basename "$f") == README.md ]] || echo "usr/lib/dracut/modules.d/90mdguard/$(basename "$f")"
@@ -184,6 +186,7 @@ result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initra
 result purged.initrd.mdguard "\$(listing | grep -c mdguard)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-p.log | sed 's/^/LOG /'
 INROOT
+# shellcheck disable=SC2016 # the script is for the inner bash, which expands it
 unshare --mount --propagation private bash -euc '
   work=$1
   t=$(mktemp -d)
