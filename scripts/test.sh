@@ -38,6 +38,7 @@ step "boot scenarios in QEMU (real kernel, real md)" bash tests/boot/run-all.sh
 step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash tests/dracut/run-all.sh
 step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/initramfs-tools/run-all.sh
 step "install: cmake --install layout, man pages, .deb installs and purges" bash tests/install/install-layout-and-deb.sh build/static
+step "package: /usr/lib/mdguard/hook keeps the old initrd, holds GRUB's default, tells the administrator" bash tests/package/hook-decisions.sh
 step "package: lintian -EvIL +pedantic on the .deb: no E:, no W:, every override justified" bash tests/package/lintian-clean.sh build/static
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"

@@ -43,6 +43,10 @@ cmake --build "$build" --target deb-changelog >/dev/null
 DESTDIR=$stage cmake --install "$build" --prefix /usr >/dev/null
 expected() {
   echo etc/mdguard.conf
+  echo etc/initramfs/post-update.d/mdguard
+  echo etc/kernel/postinst.d/mdguard
+  echo etc/kernel/postrm.d/mdguard
+  echo usr/lib/mdguard/hook
   echo usr/sbin/mdguard
   echo usr/share/initramfs-tools/hooks/mdguard
   echo usr/share/initramfs-tools/scripts/local-block/mdguard
@@ -64,7 +68,9 @@ expected | sort >"$work/expected"
 diff -u "$work/expected" "$work/installed" >"$work/layout.diff" ||
   fail "cmake --install put other files than expected (- expected, + installed):$(printf '\n'; cat "$work/layout.diff")"
 mode_of() { stat -c %a "$stage/$1"; }
-for f in usr/sbin/mdguard usr/share/initramfs-tools/hooks/mdguard \
+for f in usr/sbin/mdguard usr/lib/mdguard/hook etc/initramfs/post-update.d/mdguard \
+         etc/kernel/postinst.d/mdguard etc/kernel/postrm.d/mdguard \
+         usr/share/initramfs-tools/hooks/mdguard \
          usr/share/initramfs-tools/scripts/local-block/mdguard \
          usr/share/initramfs-tools/scripts/local-premount/mdguard; do
   [[ $(mode_of "$f") == 755 ]] || fail "/$f has mode $(mode_of "$f"), expected 755"
@@ -158,7 +164,11 @@ for s in postinst postrm; do
   sh -n "$work/control/$s" || fail "$s: syntax error"
 done
 grep -qx 'activate-noawait update-initramfs' "$work/control/triggers" || fail "no update-initramfs trigger"
-grep -qx '/etc/mdguard.conf' "$work/control/conffiles" || fail "/etc/mdguard.conf is not a conffile"
+# Every file the package puts in /etc is a conffile (Debian policy 10.7.2),
+# and nothing else is.
+(cd "$stage" && find etc -type f | sed 's|^|/|' | sort) >"$work/etc-files"
+sort "$work/control/conffiles" | diff -u "$work/etc-files" - >"$work/conffiles.diff" ||
+  fail "conffiles are not the files in /etc (- in /etc, + conffiles):$(printf '\n'; cat "$work/conffiles.diff")"
 grep -q 'update-initramfs -u' "$work/control/postinst" || fail "the postinst does not rebuild the initrd"
 ok "cpack -G DEB: $(basename "$deb"), $(stat -c %s "$deb") bytes, same files, postinst/postrm/triggers/conffiles"
 
@@ -182,7 +192,7 @@ result initrd.conf "\$(listing | grep -cx 'etc/mdguard.conf')"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-i.log | sed 's/^/LOG /'
 dpkg -P mdguard >/tmp/dpkg-p.log 2>&1; result dpkg-P.exit \$?
 result purged.status "\$(dpkg-query -W -f='\${Status}' mdguard 2>/dev/null || echo not-installed)"
-result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard 2>/dev/null | wc -l)"
+result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard /usr/lib/mdguard /etc/initramfs/post-update.d/mdguard /etc/kernel/postinst.d/mdguard /etc/kernel/postrm.d/mdguard 2>/dev/null | wc -l)"
 result purged.initrd.mdguard "\$(listing | grep -c mdguard)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-p.log | sed 's/^/LOG /'
 INROOT
