@@ -45,8 +45,11 @@ expected() {
   echo etc/mdguard.conf
   echo etc/initramfs/post-update.d/mdguard
   echo etc/kernel/postinst.d/mdguard
+  echo etc/kernel/postinst.d/zzz-mdguard
   echo etc/kernel/postrm.d/mdguard
   echo usr/lib/mdguard/hook
+  echo usr/lib/systemd/system/mdguard-check.service
+  echo usr/lib/systemd/system/mdguard-check.timer
   echo usr/sbin/mdguard
   echo usr/share/initramfs-tools/hooks/mdguard
   echo usr/share/initramfs-tools/scripts/local-block/mdguard
@@ -69,7 +72,7 @@ diff -u "$work/expected" "$work/installed" >"$work/layout.diff" ||
   fail "cmake --install put other files than expected (- expected, + installed):$(printf '\n'; cat "$work/layout.diff")"
 mode_of() { stat -c %a "$stage/$1"; }
 for f in usr/sbin/mdguard usr/lib/mdguard/hook etc/initramfs/post-update.d/mdguard \
-         etc/kernel/postinst.d/mdguard etc/kernel/postrm.d/mdguard \
+         etc/kernel/postinst.d/mdguard etc/kernel/postinst.d/zzz-mdguard etc/kernel/postrm.d/mdguard \
          usr/share/initramfs-tools/hooks/mdguard \
          usr/share/initramfs-tools/scripts/local-block/mdguard \
          usr/share/initramfs-tools/scripts/local-premount/mdguard; do
@@ -159,11 +162,12 @@ diff -u "$work/installed" "$work/deb-files" >"$work/deb.diff" ||
   fail "the .deb holds other files than cmake --install:$(printf '\n'; cat "$work/deb.diff")"
 mkdir -p "$work/control"
 dpkg-deb -e "$deb" "$work/control"
-for s in postinst postrm; do
+for s in postinst prerm postrm; do
   [[ -x $work/control/$s ]] || fail "no executable $s in the .deb"
   sh -n "$work/control/$s" || fail "$s: syntax error"
 done
 grep -qx 'activate-noawait update-initramfs' "$work/control/triggers" || fail "no update-initramfs trigger"
+grep -qx 'interest-noawait /usr/lib/grub' "$work/control/triggers" || fail "no file trigger on GRUB's /usr/lib/grub"
 # Every file the package puts in /etc is a conffile (Debian policy 10.7.2),
 # and nothing else is.
 (cd "$stage" && find etc -type f | sed 's|^|/|' | sort) >"$work/etc-files"
@@ -189,10 +193,19 @@ result installed.version "\$(/usr/sbin/mdguard version)"
 result initrd.rebuilt "\$([ "\$(sha256sum "\$initrd" | cut -d' ' -f1)" != "\$before" ] && echo yes || echo no)"
 result initrd.mdguard "\$(listing | grep -cxE 'usr/sbin/mdguard|scripts/local-block/mdguard|scripts/local-premount/mdguard|usr/lib/mdguard/mdadm/local-block-mdadm')"
 result initrd.conf "\$(listing | grep -cx 'etc/mdguard.conf')"
+# The daily check: enabled as debhelper enables timers (no systemd runs
+# here to start it), and what its service runs: the Prometheus file.
+result timer.enabled "\$([ -L /etc/systemd/system/timers.target.wants/mdguard-check.timer ] && echo yes || echo no)"
+mkdir -p /var/lib/prometheus/node-exporter
+MDGUARD_JOURNAL_STDERR=1 \$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/mdguard-check.service) 2>/tmp/daily.err
+result daily.prom "\$(grep -c '^mdguard_check_ok [01]\$' /var/lib/prometheus/node-exporter/mdguard.prom 2>/dev/null)"
+result daily.leftovers "\$(ls -A /var/lib/prometheus/node-exporter | grep -vcx mdguard.prom)"
+result daily.journal "\$(grep -c '^<[0-7]>mdguard check after the daily run' /tmp/daily.err)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-i.log | sed 's/^/LOG /'
 dpkg -P mdguard >/tmp/dpkg-p.log 2>&1; result dpkg-P.exit \$?
+result purged.timer "\$(ls /etc/systemd/system/timers.target.wants/mdguard-check.timer 2>/dev/null | wc -l)"
 result purged.status "\$(dpkg-query -W -f='\${Status}' mdguard 2>/dev/null || echo not-installed)"
-result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard /usr/lib/mdguard /etc/initramfs/post-update.d/mdguard /etc/kernel/postinst.d/mdguard /etc/kernel/postrm.d/mdguard 2>/dev/null | wc -l)"
+result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard /usr/lib/mdguard /etc/initramfs/post-update.d/mdguard /etc/kernel/postinst.d/mdguard /etc/kernel/postinst.d/zzz-mdguard /etc/kernel/postrm.d/mdguard /usr/lib/systemd/system/mdguard-check.service /usr/lib/systemd/system/mdguard-check.timer /var/lib/prometheus/node-exporter/mdguard.prom 2>/dev/null | wc -l)"
 result purged.initrd.mdguard "\$(listing | grep -c mdguard)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-p.log | sed 's/^/LOG /'
 INROOT
@@ -215,15 +228,20 @@ expect installed.status "install ok installed"
 expect initrd.rebuilt yes
 expect initrd.mdguard 4
 expect initrd.conf 1
+expect timer.enabled yes
+expect daily.prom 1
+expect daily.leftovers 0
+expect daily.journal 1
 grep -q '^LOG update-initramfs: Generating /boot/initrd.img' "$work/in-root.out" ||
   fail "dpkg -i did not rebuild the initrd"
 expect dpkg-P.exit 0
 expect purged.status not-installed
 expect purged.files 0
+expect purged.timer 0
 expect purged.initrd.mdguard 0
 [[ $(grep -c '^LOG update-initramfs: Generating' "$work/in-root.out") -ge 2 ]] ||
   fail "dpkg -P did not rebuild the initrd"
-ok "dpkg -i: installed, initrd rebuilt with mdguard; dpkg -P: purged, initrd rebuilt without it"
+ok "dpkg -i: installed, initrd rebuilt with mdguard, daily timer enabled, its service writes mdguard.prom; dpkg -P: purged, initrd rebuilt without it"
 
 # The machine itself: as before.
 [[ $(sha256sum "$host_initrd" 2>/dev/null | cut -d' ' -f1 || echo none) == "$host_sum" ]] ||
