@@ -166,14 +166,17 @@ for s in postinst prerm postrm; do
   [[ -x $work/control/$s ]] || fail "no executable $s in the .deb"
   sh -n "$work/control/$s" || fail "$s: syntax error"
 done
-grep -qx 'activate-noawait update-initramfs' "$work/control/triggers" || fail "no update-initramfs trigger"
+# The postinst rebuilds every kernel's image itself (update-initramfs -u -k
+# all); initramfs-tools' trigger would rebuild the newest once more.
+grep -q 'update-initramfs' "$work/control/triggers" && fail "the .deb still activates the update-initramfs trigger"
 grep -qx 'interest-noawait /usr/lib/grub' "$work/control/triggers" || fail "no file trigger on GRUB's /usr/lib/grub"
 # Every file the package puts in /etc is a conffile (Debian policy 10.7.2),
 # and nothing else is.
 (cd "$stage" && find etc -type f | sed 's|^|/|' | sort) >"$work/etc-files"
 sort "$work/control/conffiles" | diff -u "$work/etc-files" - >"$work/conffiles.diff" ||
   fail "conffiles are not the files in /etc (- in /etc, + conffiles):$(printf '\n'; cat "$work/conffiles.diff")"
-grep -q 'update-initramfs -u' "$work/control/postinst" || fail "the postinst does not rebuild the initrd"
+grep -q 'update-initramfs -u -k all' "$work/control/postinst" || fail "the postinst does not rebuild every kernel's initrd"
+grep -q 'update-initramfs -u -k all' "$work/control/postrm" || fail "the postrm does not rebuild every kernel's initrd"
 ok "cpack -G DEB: $(basename "$deb"), $(stat -c %s "$deb") bytes, same files, postinst/postrm/triggers/conffiles"
 
 # ---- 3. dpkg -i and dpkg -P in a throwaway copy of this machine ----------------------
