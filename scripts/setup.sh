@@ -15,7 +15,7 @@ packages=(
   clang-14 libclang-rt-14-dev clang-format
   mdadm busybox-static qemu-system-x86 linux-image-amd64 initramfs-tools
   systemd udev
-  jq man-db lintian
+  jq man-db lintian bash-completion
   e2fsprogs fdisk gdisk cpio zstd xz-utils lz4 bzip2 lzma lzop gzip kmod
   hyperfine xfsprogs btrfs-progs dosfstools
   grub-pc-bin grub-efi-amd64-bin grub2-common mtools syslinux-common

@@ -3,7 +3,9 @@
 # The second README command: sets everything up and runs every test.
 #   unit tests (ASan+UBSan, CTest) -> static musl binary and its checks ->
 #   examine --export against real mdadm output on every fixture ->
-#   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel.
+#   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel ->
+#   install layout and the .deb -> the package (tests/package/: license lines, hooks,
+#   bash completion, system-compiler builds, lintian, a kernel upgrade).
 # MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,7 +41,10 @@ step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash test
 step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/initramfs-tools/run-all.sh
 step "install: cmake --install layout, man pages, .deb installs and purges" bash tests/install/install-layout-and-deb.sh build/static
 step "package: /usr/lib/mdguard/hook keeps the old initrd, holds GRUB's default, tells the administrator" bash tests/package/hook-decisions.sh
+step "package: bash completion offers the commands and options --help lists" bash tests/package/bash-completion.sh
+step "package: g++ -O2 -g builds (glibc; dynamic and static; no -Werror) pass the command-line tests" bash tests/package/system-compiler-build.sh
 step "package: lintian -EvIL +pedantic on the .deb: no E:, no W:, every override justified" bash tests/package/lintian-clean.sh build/static
+step "package: kernel upgrade with an mdadm.conf missing the array of /, in a throwaway copy of the machine" bash tests/package/kernel-upgrade.sh build/static
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"
 echo "mdguard: $passed passed, $failed failed"

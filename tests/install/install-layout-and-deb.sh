@@ -61,6 +61,7 @@ expected() {
   echo usr/share/doc/mdguard/copyright
   echo usr/share/doc/mdguard/changelog.Debian.gz
   echo usr/share/lintian/overrides/mdguard
+  echo usr/share/bash-completion/completions/mdguard
   local f
   for f in "$top"/dracut-module/*; do
     [[ $(basename "$f") == README.md ]] || echo "usr/lib/dracut/modules.d/90mdguard/$(basename "$f")"
