@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boost.Program_options compiled from Debian's boost1.74 sources with the
 # project's own compiler (scripts/setup.sh fetches them): Debian ships it only
 # built against glibc. Headers come from an include folder holding nothing but

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # /sbin/mdguard-dracut: runs mdguard where dracut's hooks need it.
 #
 #   mdguard-dracut assemble   the initqueue job 64-mdguard.rules queues when

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pre-trigger hook of 90mdguard (sourced by dracut once udevd runs, before
 # the coldplug trigger).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # initqueue/settled and pre-mount hook of 90mdguard (sourced by dracut).
 #
 # Stops the boot when /sbin/mdguard-dracut recorded a refusal: mdguard has

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module 90mdguard: mdguard assembles the native md arrays (0.90 and
 # 1.x superblocks) at early boot, from dracut's initqueue, with its degraded
 # and split-brain policy, and refuses to mount the root from a raw member or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Times `mdguard assemble --no-wait` against `mdadm --assemble --scan` in a
 # QEMU guest (Debian's kernel, real md), on the same disks and the same
 # mdadm.conf, and prints the medians side by side plus the size of each tool

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Times listing a real initrd: mdguard's reader against lsinitramfs
 # (initramfs-tools) and lsinitrd (dracut 059, run from its unpacked .deb).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's first command: sets everything up, builds the static binary,
 # and shows mdguard at work on real md members made by real mdadm.
 #   1. examine: superblocks of every metadata version, mdadm-identical --export,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/bootcode/: disk images carrying real boot code,
 # written by the real tools: grub-install (i386-pc) on loop devices for an
 # MBR disk and a GPT disk with a BIOS boot partition, Syslinux's mbr.bin and

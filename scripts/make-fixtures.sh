@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/superblocks/: md member images made by real
 # mdadm inside a QEMU guest (tests/vm/run-vm.sh; the host has no md driver),
 # a few derived on the host by editing bytes, and for each image what the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/filesystems/: small filesystem images made by
 # the real mkfs tools with fixed UUIDs and labels, and beside each what
 # `blkid -o export` prints about it. See the README.md there.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds real initrds with the real generators, for tests/unit/initrd_test.cc
 # and scripts/bench-initrd.sh, and records what Debian's own readers list
 # in each. Nothing here is committed: real initrds are megabytes, so they

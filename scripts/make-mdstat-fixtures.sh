@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/mdstat/: what the kernel's /proc/mdstat and the
 # md sysfs attributes say about arrays in many states (healthy, degraded,
 # faulty member, recovering, resyncing, resync=DELAYED, resync=PENDING,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Writes the fixture system trees tests/fixtures/systems/plan-NAME/ that
 # `mdguard plan --sysroot` reads in tests/plan/plan-fixtures.sh: machines
 # before their migration to RAID-1, each with a second disk. Besides the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/rootfs/: member images of real md RAID-1 arrays
 # with an ext4 filesystem inside, made by real mdadm and real mke2fs in a QEMU
 # guest (the host has no md driver), for the boot scenarios in

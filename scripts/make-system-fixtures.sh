@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Writes the fixture system trees tests/fixtures/systems/NAME/ that
 # `mdguard check --sysroot` reads in tests/check/. Each tree is one machine;
 # EXPECTED in it lists the findings `mdguard check` must report (severity

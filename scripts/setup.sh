@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything mdguard needs on a Debian bookworm machine, idempotently:
 # Debian packages through apt-get, the pinned Zig toolchain (checked against its
 # sha256) and the Boost sources for the musl build, both under .deps/.
@@ -14,7 +15,7 @@ packages=(
   clang-14 libclang-rt-14-dev clang-format shellcheck
   mdadm busybox-static qemu-system-x86 linux-image-amd64 initramfs-tools
   systemd udev
-  jq man-db
+  jq man-db lintian bash-completion
   e2fsprogs fdisk gdisk cpio zstd xz-utils lz4 bzip2 lzma lzop gzip kmod
   hyperfine xfsprogs btrfs-progs dosfstools
   grub-pc-bin grub-efi-amd64-bin grub2-common mtools syslinux-common

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # out_dir and work_dir are set by the script that sources this
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Building blocks for fixture system trees (tests/fixtures/systems/NAME/):
 # a directory that stands for "/" of a machine, read by
 # `mdguard check --sysroot DIR`. Sourced by scripts/make-system-fixtures.sh

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The second README command: sets everything up and runs every test.
 #   unit tests (ASan+UBSan, CTest) -> static musl binary and its checks ->
 #   examine --export against real mdadm output on every fixture ->
-#   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel.
+#   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel ->
+#   install layout and the .deb -> the package (tests/package/: license lines, hooks,
+#   bash completion, system-compiler builds, lintian, a kernel upgrade).
 # MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +26,8 @@ bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 
 step "clang-format" bash tests/format-check.sh
 step "shellcheck on every shell file" bash tests/shellcheck.sh
+step "license: GPL-2.0-or-later SPDX line in every source file" bash scripts/spdx.sh check
+step "license: scripts/spdx.sh adds and checks the line (self-test)" bash tests/package/spdx-selftest.sh
 step "unit tests (dev preset: g++, ASan, UBSan)" cmake --workflow --preset dev
 step "static musl build" cmake --workflow --preset static
 step "static binary: fully static, no interpreter, under 2 MB" bash tests/static-binary.sh build/static/mdguard
@@ -45,6 +50,11 @@ step "boot scenarios in QEMU (real kernel, real md)" bash tests/scenarios/run.sh
 step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash tests/scenarios/run.sh dracut
 step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/scenarios/run.sh initramfs-tools
 step "install: cmake --install layout, man pages, .deb installs and purges" bash tests/install/install-layout-and-deb.sh build/static
+step "package: /usr/lib/mdguard/hook keeps the old initrd, holds GRUB's default, tells the administrator" bash tests/package/hook-decisions.sh
+step "package: bash completion offers the commands and options --help lists" bash tests/package/bash-completion.sh
+step "package: g++ -O2 -g builds (glibc; dynamic and static; no -Werror) pass the command-line tests" bash tests/package/system-compiler-build.sh
+step "package: lintian -EvIL +pedantic on the .deb: no E:, no W:, every override justified" bash tests/package/lintian-clean.sh build/static
+step "package: kernel upgrade with an mdadm.conf missing the array of /, in a throwaway copy of the machine" bash tests/package/kernel-upgrade.sh build/static
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"
 echo "mdguard: $passed passed, $failed failed"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Our C++ follows .clang-format; this fails on any file that does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."

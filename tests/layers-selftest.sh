@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/layers.sh must fail on a copy of src/ where base/ includes os/, and on
 # one with a folder missing from layers.txt; it must pass on the copy as is.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fails when an #include in src/ crosses a layer edge that src/layers.txt does
 # not allow, names a header without its folder, or when a folder of src/ is
 # missing from the table (its code would be built by nobody).

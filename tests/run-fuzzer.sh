@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs one libFuzzer target for a bounded time on a scratch copy of its
 # committed corpus (fuzz/corpus/NAME), so new inputs do not dirty the tree.
 # A crash fails the run and leaves the input in build/fuzz-crashes/.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The shipping binary runs inside an initrd: no loader, no libc, small. The
 # limit is 2 MB: one binary carries early boot and the whole of check and plan
 # (GRUB, initrd, fstab readers), about 1.5 MB; mdadm needs 2.9 MB with its libraries.

@@ -254,7 +254,7 @@ std::string explain_denied(const ArrayAssembly& p, const Candidate& ref) {
          "start (mdguard.degraded=deny). Members present: " +
          fresh_list(p) +
          ". To proceed: attach the missing disk and reboot, or boot once with "
-         "mdguard.degraded=allow to run on what is here.";
+         "mdguard.degraded=allow and run on what is here.";
 }
 
 std::string explain_rebuilding(const ArrayAssembly& p) {

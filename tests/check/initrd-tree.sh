@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The check an initramfs-tools hook (on $DESTDIR) and a dracut module (on
 # $initdir) run while the image is built: `mdguard check --only initrd
 # --initrd DIR --kernel VERSION --format short`, on an unpacked image tree.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `mdguard check --sysroot` on every fixture system tree: the findings (severity
 # and id) must be exactly the tree's EXPECTED, the exit status must follow
 # from them (0 without an error; --strict: 1 with a warning), the human output

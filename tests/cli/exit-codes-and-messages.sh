@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What an administrator sees from the command line: exit codes as documented
 # in `mdguard --help`, "did you mean", honest answers from unbuilt commands.
 #   tests/cli/exit-codes-and-messages.sh path/to/mdguard

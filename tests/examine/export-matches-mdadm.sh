@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `mdguard examine --export` must print, byte for byte, what real mdadm 4.2
 # printed for every fixture (tests/fixtures/superblocks/*.export, recorded by
 # scripts/make-fixtures.sh), and agree on "no superblock". The live mdadm

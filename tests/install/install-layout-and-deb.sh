@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What mdguard's install delivers, checked three ways:
 #  1. `DESTDIR=... cmake --install BUILD --prefix /usr` puts exactly the
 #     expected files where Debian and Fedora look (the static binary, the
@@ -38,9 +39,17 @@ kver=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n1); kver=${kver##*/vmlin
 
 # ---- 1. cmake --install ----------------------------------------------------------
 stage=$work/stage
+cmake --build "$build" --target deb-changelog >/dev/null
 DESTDIR=$stage cmake --install "$build" --prefix /usr >/dev/null
 expected() {
   echo etc/mdguard.conf
+  echo etc/initramfs/post-update.d/mdguard
+  echo etc/kernel/postinst.d/mdguard
+  echo etc/kernel/postinst.d/zzz-mdguard
+  echo etc/kernel/postrm.d/mdguard
+  echo usr/lib/mdguard/hook
+  echo usr/lib/systemd/system/mdguard-check.service
+  echo usr/lib/systemd/system/mdguard-check.timer
   echo usr/sbin/mdguard
   echo usr/share/initramfs-tools/hooks/mdguard
   echo usr/share/initramfs-tools/scripts/local-block/mdguard
@@ -49,6 +58,10 @@ expected() {
   echo usr/share/man/man8/mdguard.8.gz
   echo usr/share/doc/mdguard/README.md
   echo usr/share/doc/mdguard/README.initramfs-tools.md
+  echo usr/share/doc/mdguard/copyright
+  echo usr/share/doc/mdguard/changelog.Debian.gz
+  echo usr/share/lintian/overrides/mdguard
+  echo usr/share/bash-completion/completions/mdguard
   local f
   for f in "$top"/dracut-module/*; do
     [[ $(basename "$f") == README.md ]] || echo "usr/lib/dracut/modules.d/90mdguard/$(basename "$f")"
@@ -59,7 +72,9 @@ expected | sort >"$work/expected"
 diff -u "$work/expected" "$work/installed" >"$work/layout.diff" ||
   fail "cmake --install put other files than expected (- expected, + installed):$(printf '\n'; cat "$work/layout.diff")"
 mode_of() { stat -c %a "$stage/$1"; }
-for f in usr/sbin/mdguard usr/share/initramfs-tools/hooks/mdguard \
+for f in usr/sbin/mdguard usr/lib/mdguard/hook etc/initramfs/post-update.d/mdguard \
+         etc/kernel/postinst.d/mdguard etc/kernel/postinst.d/zzz-mdguard etc/kernel/postrm.d/mdguard \
+         usr/share/initramfs-tools/hooks/mdguard \
          usr/share/initramfs-tools/scripts/local-block/mdguard \
          usr/share/initramfs-tools/scripts/local-premount/mdguard; do
   [[ $(mode_of "$f") == 755 ]] || fail "/$f has mode $(mode_of "$f"), expected 755"
@@ -116,13 +131,31 @@ done
 ((${#missing[@]} == 0)) || fail "mdguard(8)/mdguard.conf(5) do not document: ${missing[*]}"
 ok "man pages: gzip, no groff warnings, every command and option of --help documented"
 
+# ---- license ------------------------------------------------------------------------
+# GPL-2.0-or-later: LICENSE is the GPL 2 text, and the installed copyright is
+# machine-readable (copyright-format 1.0) with every file under GPL-2+.
+cmp -s "$top/LICENSE" /usr/share/common-licenses/GPL-2 || fail "LICENSE is not the GPL 2 text"
+copyright=$stage/usr/share/doc/mdguard/copyright
+head -n1 "$copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+  fail "the copyright file is not in copyright-format 1.0"
+awk '/^Files: \*$/ { f = 1; next } f && /^License:/ { print $2; exit }' "$copyright" | grep -qx 'GPL-2+' ||
+  fail "the copyright file's Files: * paragraph is not GPL-2+"
+grep -qF "/usr/share/common-licenses/GPL-2'" "$copyright" || fail "the copyright file does not point at common-licenses/GPL-2"
+ok "license: LICENSE is GPL-2, copyright-format 1.0 copyright with Files: * GPL-2+"
+
 # ---- 2. cpack -G DEB -----------------------------------------------------------------
 (cd "$work" && cpack -G DEB -B "$work/deb" --config "$build/CPackConfig.cmake" >"$work/cpack.log" 2>&1) ||
   fail "cpack failed: $(tail -n 5 "$work/cpack.log")"
 deb=$(ls "$work"/deb/mdguard_*.deb)
 field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Package) == mdguard ]] || fail "Package: $(field Package)"
-[[ $(field Version) == "$("$bin" version | cut -d' ' -f2)" ]] || fail "Version: $(field Version)"
+[[ $(field Version) == "$("$bin" version | cut -d' ' -f2)-1" ]] || fail "Version: $(field Version)"
+changelog=$(zcat "$stage/usr/share/doc/mdguard/changelog.Debian.gz" | dpkg-parsechangelog -l - 2>&1) ||
+  fail "changelog.Debian.gz does not parse: $changelog"
+[[ $(sed -n 's/^Version: //p' <<<"$changelog") == "$(field Version)" ]] ||
+  fail "changelog.Debian.gz's top entry is $(sed -n 's/^Version: //p' <<<"$changelog"), the package $(field Version)"
+[[ $(sed -n 's/^Maintainer: //p' <<<"$changelog") == "$(field Maintainer)" ]] ||
+  fail "changelog.Debian.gz is signed by $(sed -n 's/^Maintainer: //p' <<<"$changelog"), Maintainer: is $(field Maintainer)"
 [[ $(field Architecture) == "$(dpkg --print-architecture)" ]] || fail "Architecture: $(field Architecture)"
 [[ -z $(field Depends) ]] || fail "a static binary needs no Depends, got: $(field Depends)"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | sort >"$work/deb-files"
@@ -130,13 +163,21 @@ diff -u "$work/installed" "$work/deb-files" >"$work/deb.diff" ||
   fail "the .deb holds other files than cmake --install:$(printf '\n'; cat "$work/deb.diff")"
 mkdir -p "$work/control"
 dpkg-deb -e "$deb" "$work/control"
-for s in postinst postrm; do
+for s in postinst prerm postrm; do
   [[ -x $work/control/$s ]] || fail "no executable $s in the .deb"
   sh -n "$work/control/$s" || fail "$s: syntax error"
 done
-grep -qx 'activate-noawait update-initramfs' "$work/control/triggers" || fail "no update-initramfs trigger"
-grep -qx '/etc/mdguard.conf' "$work/control/conffiles" || fail "/etc/mdguard.conf is not a conffile"
-grep -q 'update-initramfs -u' "$work/control/postinst" || fail "the postinst does not rebuild the initrd"
+# The postinst rebuilds every kernel's image itself (update-initramfs -u -k
+# all); initramfs-tools' trigger would rebuild the newest once more.
+grep -q 'update-initramfs' "$work/control/triggers" && fail "the .deb still activates the update-initramfs trigger"
+grep -qx 'interest-noawait /usr/lib/grub' "$work/control/triggers" || fail "no file trigger on GRUB's /usr/lib/grub"
+# Every file the package puts in /etc is a conffile (Debian policy 10.7.2),
+# and nothing else is.
+(cd "$stage" && find etc -type f | sed 's|^|/|' | sort) >"$work/etc-files"
+sort "$work/control/conffiles" | diff -u "$work/etc-files" - >"$work/conffiles.diff" ||
+  fail "conffiles are not the files in /etc (- in /etc, + conffiles):$(printf '\n'; cat "$work/conffiles.diff")"
+grep -q 'update-initramfs -u -k all' "$work/control/postinst" || fail "the postinst does not rebuild every kernel's initrd"
+grep -q 'update-initramfs -u -k all' "$work/control/postrm" || fail "the postrm does not rebuild every kernel's initrd"
 ok "cpack -G DEB: $(basename "$deb"), $(stat -c %s "$deb") bytes, same files, postinst/postrm/triggers/conffiles"
 
 # ---- 3. dpkg -i and dpkg -P in a throwaway copy of this machine ----------------------
@@ -156,10 +197,19 @@ result installed.version "\$(/usr/sbin/mdguard version)"
 result initrd.rebuilt "\$([ "\$(sha256sum "\$initrd" | cut -d' ' -f1)" != "\$before" ] && echo yes || echo no)"
 result initrd.mdguard "\$(listing | grep -cxE 'usr/sbin/mdguard|scripts/local-block/mdguard|scripts/local-premount/mdguard|usr/lib/mdguard/mdadm/local-block-mdadm')"
 result initrd.conf "\$(listing | grep -cx 'etc/mdguard.conf')"
+# The daily check: enabled as debhelper enables timers (no systemd runs
+# here to start it), and what its service runs: the Prometheus file.
+result timer.enabled "\$([ -L /etc/systemd/system/timers.target.wants/mdguard-check.timer ] && echo yes || echo no)"
+mkdir -p /var/lib/prometheus/node-exporter
+MDGUARD_JOURNAL_STDERR=1 \$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/mdguard-check.service) 2>/tmp/daily.err
+result daily.prom "\$(grep -c '^mdguard_check_ok [01]\$' /var/lib/prometheus/node-exporter/mdguard.prom 2>/dev/null)"
+result daily.leftovers "\$(ls -A /var/lib/prometheus/node-exporter | grep -vcx mdguard.prom)"
+result daily.journal "\$(grep -c '^<[0-7]>mdguard check after the daily run' /tmp/daily.err)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-i.log | sed 's/^/LOG /'
 dpkg -P mdguard >/tmp/dpkg-p.log 2>&1; result dpkg-P.exit \$?
+result purged.timer "\$(ls /etc/systemd/system/timers.target.wants/mdguard-check.timer 2>/dev/null | wc -l)"
 result purged.status "\$(dpkg-query -W -f='\${Status}' mdguard 2>/dev/null || echo not-installed)"
-result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard 2>/dev/null | wc -l)"
+result purged.files "\$(ls /usr/sbin/mdguard /etc/mdguard.conf /usr/share/initramfs-tools/hooks/mdguard /usr/lib/dracut/modules.d/90mdguard /usr/lib/mdguard /etc/initramfs/post-update.d/mdguard /etc/kernel/postinst.d/mdguard /etc/kernel/postinst.d/zzz-mdguard /etc/kernel/postrm.d/mdguard /usr/lib/systemd/system/mdguard-check.service /usr/lib/systemd/system/mdguard-check.timer /var/lib/prometheus/node-exporter/mdguard.prom 2>/dev/null | wc -l)"
 result purged.initrd.mdguard "\$(listing | grep -c mdguard)"
 grep -E 'update-initramfs|mdguard|^[EW]:' /tmp/dpkg-p.log | sed 's/^/LOG /'
 INROOT
@@ -182,15 +232,20 @@ expect installed.status "install ok installed"
 expect initrd.rebuilt yes
 expect initrd.mdguard 4
 expect initrd.conf 1
+expect timer.enabled yes
+expect daily.prom 1
+expect daily.leftovers 0
+expect daily.journal 1
 grep -q '^LOG update-initramfs: Generating /boot/initrd.img' "$work/in-root.out" ||
   fail "dpkg -i did not rebuild the initrd"
 expect dpkg-P.exit 0
 expect purged.status not-installed
 expect purged.files 0
+expect purged.timer 0
 expect purged.initrd.mdguard 0
 [[ $(grep -c '^LOG update-initramfs: Generating' "$work/in-root.out") -ge 2 ]] ||
   fail "dpkg -P did not rebuild the initrd"
-ok "dpkg -i: installed, initrd rebuilt with mdguard; dpkg -P: purged, initrd rebuilt without it"
+ok "dpkg -i: installed, initrd rebuilt with mdguard, daily timer enabled, its service writes mdguard.prom; dpkg -P: purged, initrd rebuilt without it"
 
 # The machine itself: as before.
 [[ $(sha256sum "$host_initrd" 2>/dev/null | cut -d' ' -f1 || echo none) == "$host_sum" ]] ||

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `mdguard plan` on every plan fixture tree (tests/fixtures/systems/plan-*,
 # made by scripts/make-plan-fixtures.sh): the findings must be exactly those
 # in EXPECTED.plan, the exit status must follow from them, every line of STEPS
