@@ -65,8 +65,13 @@ assert all(f["subject"] and f["what"] and f["why"] for f in r["findings"])
     continue
   fi
   errors=$(grep -c '^error' <<<"$short" || true)
-  grep -qx "mdguard_findings{severity=\"error\"} $errors" <<<"$metrics" ||
-    { fail "prometheus: error count is not $errors"; continue; }
+  # The findings per id add up to the errors the short form lists, and
+  # mdguard_check_ok is 1 exactly when there are none.
+  metric_errors=$(awk '/^mdguard_check_findings\{.*severity="error"/ { n += $NF } END { print n + 0 }' <<<"$metrics")
+  [[ $metric_errors == "$errors" ]] ||
+    { fail "prometheus: $metric_errors errors in mdguard_check_findings, the short form lists $errors"; continue; }
+  grep -qx "mdguard_check_ok $((errors == 0 ? 1 : 0))" <<<"$metrics" ||
+    { fail "prometheus: mdguard_check_ok does not say $((errors == 0 ? 1 : 0)) with $errors errors"; continue; }
   if [[ -z $want ]]; then echo "ok   $name (clean)"; else echo "ok   $name ($(wc -l <<<"$want" | tr -d ' ') kinds of finding)"; fi
   passed=$((passed + 1))
 done

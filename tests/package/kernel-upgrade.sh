@@ -4,7 +4,7 @@
 # array of /, done as apt does it, in a throwaway copy of this machine (its
 # own root as an overlay in a private mount namespace, chroot; nothing of
 # the machine changes, checked at the end). Real Debian packages from the
-# mirror (`apt-get download` linux-image-6.1.0-56-amd64 and -57-amd64),
+# mirror (`apt-get download`: this machine's kernel NEW and the ABI before it, OLD),
 # real dpkg, the kernel's real postinst (run-parts --exit-on-error over
 # /etc/kernel/postinst.d: initramfs-tools, mdguard, zz-update-grub,
 # zzz-mdguard), real update-initramfs and mkinitramfs with mdguard's hook,
@@ -18,7 +18,7 @@
 # on md1; this machine's kernel has no md driver), so mdguard checks every
 # image against them.
 #
-#   1. a second kernel (6.1.0-56) is installed before mdguard;
+#   1. a second, older kernel (OLD) is installed before mdguard;
 #   2. dpkg -i mdguard: both kernels' images rebuilt with mdguard
 #      (update-initramfs -u -k all), the daily timer enabled, a check run;
 #   3. the ARRAY line of md0 (/) is deleted from mdadm.conf;
@@ -27,9 +27,9 @@
 #   5. dpkg -i mdguard again (an upgrade: every image rebuilt under dpkg):
 #      apt finishes, every image rejected and the old ones put back byte
 #      for byte, the administrator told (terminal, journal, mail, PROGRAM);
-#   6. the kernel upgrade: dpkg -i linux-image-6.1.0-57 (the newest; its new
+#   6. the kernel upgrade: dpkg -i linux-image-NEW (the newest; its new
 #      initrd is rejected): dpkg finishes, every package configured,
-#      GRUB's default is 6.1.0-56 whose initrd passes, told what to fix and
+#      GRUB's default is OLD whose initrd passes, told what to fix and
 #      how to finish;
 #   7. the fix as told (mdadm.conf back, update-initramfs -u -k all):
 #      GRUB's default is the newest kernel again;
@@ -51,8 +51,17 @@ ok() { echo "ok   $*"; }
 # shellcheck source=lib.sh
 . "$top/tests/package/lib.sh"
 
-old=6.1.0-56-amd64 new=6.1.0-57-amd64
-[[ -e /boot/vmlinuz-$new ]] || fail "this machine's kernel is not $new: the test installs $old and $new"
+# NEW: this machine's newest kernel (linux-image-amd64, scripts/setup.sh);
+# OLD: the newest ABI before it that Debian's mirror still holds. Chosen at
+# run time: the mirror moves on, a fixed pair would not stay downloadable.
+new=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+[[ -n $new ]] || fail "no /boot/vmlinuz-*-amd64 (scripts/setup.sh installs linux-image-amd64)"
+old=$({
+  apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-amd64$' | cut -d' ' -f1 | sed 's/^linux-image-//'
+  echo "$new"
+} | sort -uV | grep -B1 -xF "$new" | head -n 1)
+[[ -n $old && $old != "$new" ]] || fail "the mirror has no linux-image older than $new (apt-get update?)"
+echo "kernels: $old, then the upgrade to $new"
 rm -rf "$work"
 mkdir -p "$work" "$cache"
 deb=$(pkg_build_deb "$build" "$work") || fail "could not build the .deb"

@@ -152,7 +152,7 @@ TEST_CASE("a --replace cut off: the replacement does not stand in for the replac
   CHECK(p.reason == "degraded-denied");
 }
 
-TEST_CASE("a reshape cut off is refused; mdadm resumes it", "[plan][features]") {
+TEST_CASE("a reshape cut off is refused: mdadm resumes it", "[plan][features]") {
   auto p = only(input({"reshape-1.2-a", "reshape-1.2-b", "reshape-1.2-c", "reshape-1.2-d"}));
   CHECK(p.decision == Decision::refuse);
   CHECK(p.reason == "reshape-in-progress");

@@ -116,7 +116,7 @@ TEST_CASE("a --replace cut off half-way: the replaced device is still expected",
   CHECK(only(without_b).decision == Decision::start_degraded);
 }
 
-TEST_CASE("a write journal is added as the journal; without it the array is refused",
+TEST_CASE("a write journal is added as the journal: without it the array is refused",
           "[plan][safety]") {
   auto spec = [](uint32_t dev) {
     auto s = member(dev, 5, 3, {0, 1, 2, kRoleJournal});

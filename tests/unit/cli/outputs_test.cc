@@ -142,6 +142,9 @@ TEST_CASE("guard-root --json") {
   fs::remove_all(sys);
   fs::copy(kSystems / "healthy-bios-mbr", sys,
            fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  // status.json is the boot's record, written only in an initrd: this copy
+  // plays one (/etc/initrd-release, as systemd's in_initrd() reads it).
+  std::ofstream(sys / "etc/initrd-release") << "NAME=initrd\n";
   for (const char* root : {"/dev/md0", "/dev/sda1", "UUID=\xff\xfe"}) {
     std::string out = run("guard-root --json --sysroot '" + sys.string() + "' --root '" +
                           std::string(root) + "'");

@@ -239,7 +239,7 @@ TEST_CASE("split_cmdline splits as the kernel's next_arg()", "[policy]") {
   CHECK(split_cmdline("=x -- init arg") == Strings{"=x", "--", "init", "arg"});
 }
 
-TEST_CASE("keys and values in any case; a typo never reads as allow", "[policy]") {
+TEST_CASE("keys and values in any case: a typo never reads as allow", "[policy]") {
   Parsed conf = parse("Degraded = DENY\nPROMPT-Default = Deny\n");
   CHECK(conf.diags.empty());
   CHECK(conf.policy.degraded == D::deny);

@@ -58,7 +58,7 @@ TEST_CASE("a new md device is asked for by its kernel name", "[md-kernel]") {
   CHECK(started.error().message.find("did not create md127") != std::string::npos);
 }
 
-TEST_CASE("a path and a link to it are one device; block devices by major:minor", "[md-kernel]") {
+TEST_CASE("a path and a link to it are one device: block devices by major:minor", "[md-kernel]") {
   fs::path dir = fs::temp_directory_path() / ("mdguard-id-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
