@@ -12,13 +12,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 passed=0 failed=0 failures=()
+# Each step says how long it took: the whole command must stay well under
+# 30 minutes on 2 cores, and these lines show where the time goes.
 step() {
-  local name=$1; shift
+  local name=$1 start=$SECONDS; shift
   echo "=== $name"
   if "$@"; then
-    passed=$((passed + 1)); echo "--- ok: $name"
+    passed=$((passed + 1)); echo "--- ok: $name ($((SECONDS - start)) s)"
   else
-    failed=$((failed + 1)); failures+=("$name"); echo "--- FAILED: $name"
+    failed=$((failed + 1)); failures+=("$name"); echo "--- FAILED: $name ($((SECONDS - start)) s)"
   fi
 }
 
@@ -57,5 +59,5 @@ step "package: lintian -EvIL +pedantic on the .deb: no E:, no W:, every override
 step "package: kernel upgrade with an mdadm.conf missing the array of /, in a throwaway copy of the machine" bash tests/package/kernel-upgrade.sh build/static
 echo
 ((failed)) && printf 'failed: %s\n' "${failures[@]}"
-echo "mdguard: $passed passed, $failed failed"
+echo "mdguard: $passed passed, $failed failed in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 ((failed == 0))
