@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 # Host side of the busybox scenarios: each is a small bash script that
 # sources this file, attaches fresh copies of fixture disk images
-# (tests/fixtures/superblocks/, tests/fixtures/rootfs/), boots them in QEMU
+# (tests/fixtures/superblocks/, rootfs/, features/), boots them in QEMU
 # with the harness's busybox initramfs (tests/vm/run-vm.sh) and a guest
 # script, and checks what happened:
 #
@@ -27,7 +27,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 SC_CONSOLE_FROM='vm: running /scenario.sh'
 SC_TIMEOUT=120
-FIXTURES=("$SC_TOP/tests/fixtures/superblocks" "$SC_TOP/tests/fixtures/rootfs")
+FIXTURES=("$SC_TOP/tests/fixtures/superblocks" "$SC_TOP/tests/fixtures/rootfs"
+  "$SC_TOP/tests/fixtures/features")
 
 # ---- disks --------------------------------------------------------------------
 
@@ -63,8 +64,16 @@ manifest() {
   done
   fail "$1 is in no MANIFEST"
 }
-array_uuid() { if [[ $1 == rootfs-* || $1 == foreign-* ]]; then manifest "$1" 7; else manifest "$1" 6; fi; }
-device_uuid() { if [[ $1 == rootfs-* || $1 == foreign-* ]]; then manifest "$1" 8; else manifest "$1" 7; fi; }
+# Each fixture folder's MANIFEST has its own columns (see its header).
+_uuid_col() { # FIXTURE array|device
+  local d=$SC_TOP/tests/fixtures base
+  if [[ $1 == rootfs-* || $1 == foreign-* ]]; then base=7
+  elif [[ -f $d/features/${1%%.img*}.img.xz ]]; then base=2
+  else base=6; fi
+  if [[ $2 == array ]]; then echo "$base"; else echo $((base + 1)); fi
+}
+array_uuid() { manifest "$1" "$(_uuid_col "$1" array)"; }
+device_uuid() { manifest "$1" "$(_uuid_col "$1" device)"; }
 fs_uuid() { manifest "$1" 9; }
 
 # ---- booting --------------------------------------------------------------------
@@ -317,6 +326,13 @@ expect_no_md() {
   done
   ! guest_file mdstat | grep -E '^md[^ ]* : ' >/dev/null ||
     fail "expected no md array, /proc/mdstat says: $(guest_file mdstat | tr '\n' ' ')"
+}
+
+# expect_console_text TEXT: a console line contains TEXT (a fixed string:
+# a command mdguard printed, with its quotes, pipes and dots).
+expect_console_text() {
+  console_lines | grep -aF -- "$1" >/dev/null ||
+    SC_EXCERPT_ERE=mdguard fail "expected a console line containing: $1"
 }
 
 # expect_mdstat ERE: a /proc/mdstat line matches.

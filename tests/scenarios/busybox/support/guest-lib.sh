@@ -81,3 +81,77 @@ md_report() {
   cat /proc/mdstat
   if [ -d /dev/md ]; then echo "--- /dev/md"; ls -l /dev/md; fi
 }
+
+# ---- an operator pasting mdguard's advice (--with-mdadm) --------------------------
+
+# advice_after PHRASE: the first `command` that follows PHRASE in
+# /run/mdguard/status.json, as mdguard printed it (its explanations quote
+# commands between backquotes; they hold no " nor \, which JSON would
+# escape). PHRASE is a sed BRE without / nor `.
+advice_after() {
+  sed -n "s/.*$1\`\([^\`]*\)\`.*/\1/p" /run/mdguard/status.json | head -n 1
+}
+
+# paste_advice TAG COMMAND: run COMMAND as an operator pasting it into a root
+# shell would; reports TAG.cmd (exactly what ran) and TAG.exit.
+paste_advice() {
+  local rc
+  result "$1.cmd" "$2"
+  echo "+ $2"
+  sh -c "$2"
+  rc=$?
+  echo "+ exited with $rc"
+  result "$1.exit" "$rc"
+}
+
+# md_kernel_name: the md device running (one array in these scenarios).
+# (Not in a variable named k: /vm/lib.sh's result uses k.)
+md_kernel_name() {
+  local m k=""
+  for m in /sys/block/md*; do
+    [ -e "$m/md/array_state" ] || continue
+    case $(cat "$m/md/array_state") in clear | inactive) continue ;; esac
+    k=${m##*/}
+  done
+  echo "$k"
+}
+
+# md_settle TAG K SECONDS: wait (at most SECONDS) until md K runs no
+# resync or recovery and is not degraded: what a rebuild finished looks
+# like. Reports TAG.settled (1/0), TAG.secs, TAG.degraded, TAG.sync_action.
+md_settle() {
+  local n=0 ok=0 t0
+  t0=$(now)
+  while [ "$n" -lt "$3" ]; do
+    if [ "$(cat "/sys/block/$2/md/sync_action")" = idle ] &&
+      [ "$(cat "/sys/block/$2/md/degraded")" = 0 ]; then
+      ok=1
+      break
+    fi
+    sleep 1
+    n=$((n + 1))
+  done
+  result "$1.settled" "$ok"
+  result "$1.secs" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
+  result "$1.degraded" "$(cat "/sys/block/$2/md/degraded")"
+  result "$1.sync_action" "$(cat "/sys/block/$2/md/sync_action")"
+}
+
+# md_check TAG K SECONDS: `echo check > sync_action` on md K, wait for the
+# check to end; reports TAG.done (1/0), TAG.last_sync_action and
+# TAG.mismatch_cnt (0: every copy, every parity block agrees).
+md_check() {
+  local n=0 ok=0 md=/sys/block/$2/md
+  echo check >"$md/sync_action"
+  while [ "$n" -lt "$3" ]; do
+    if [ "$(cat "$md/sync_action")" = idle ]; then
+      ok=1
+      break
+    fi
+    sleep 1
+    n=$((n + 1))
+  done
+  result "$1.done" "$ok"
+  result "$1.last_sync_action" "$(cat "$md/last_sync_action")"
+  result "$1.mismatch_cnt" "$(cat "$md/mismatch_cnt")"
+}
