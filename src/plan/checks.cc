@@ -328,9 +328,10 @@ void plan_checks(const PlanFacts& f, const PlanLayout& l, Findings& out, PlanAre
   PlanSource source = classify_source(f);
   check_plan_source(f, l, out);
   check_plan_target(f, out);
-  check_plan_kernel(f.kernel, out);
   if (!plan_handles(source)) {
-    // Sizes, tools and the boot mode follow from a layout plan has no steps for.
+    // Sizes, tools and the boot mode follow from a layout plan has no steps
+    // for; the kernel's md support does not.
+    check_plan_kernel(f.kernel, out);
     std::string why = "plan does not handle the source: " + source_text(f, source);
     for (const char* area : {"size", "tools", "boot"}) notes.not_checked[area] = why;
     return;
@@ -341,6 +342,7 @@ void plan_checks(const PlanFacts& f, const PlanLayout& l, Findings& out, PlanAre
     notes.looked_at["size"] = compared;
   else if (l.needed_bytes == 0)
     notes.not_checked["size"] = "the source has no partition to compare with";
+  check_plan_kernel(f.kernel, out);
   check_plan_tools(f, l, out);
   check_plan_boot(f, l, out);
 }
