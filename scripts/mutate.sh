@@ -162,7 +162,7 @@ m plan-whole-disk-handled src/plan/source.cc \
   'return f.root_device == d.devnode ? PlanSource::partition : PlanSource::other;' \
   '/ on a whole-disk filesystem is taken for a layout plan handles'
 m plan-root-not-listed src/plan/source.cc \
-  'return listed ? PlanSource::partition : PlanSource::table_unknown;' 'return PlanSource::partition;' \
+  'return !p.extended && p.number == f.root_partition && p.devnode == f.root_device;' 'return !p.extended;' \
   '/ on a partition the table read does not list is handled all the same'
 m plan-steps-unhandled src/plan/report.cc \
   'if (plan_handles(r.source)) r.steps = plan_steps(r.facts, r.layout);' 'r.steps = plan_steps(r.facts, r.layout);' \
