@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which source layouts `mdguard plan` has steps for. It copies an MBR or a
 // GPT and mirrors partitions, so it handles exactly one: / on a partition
 // of a disk whose partition table it read. Everything else (a whole-disk

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard plan` handles one source layout, / on a partition of an MBR or
 // GPT disk; every other one is an error that says so, with no steps, and an
 // area it did not compare is never "ok" (issue 12, item 5).
