@@ -5,8 +5,11 @@
 # before their migration to RAID-1, each with a second disk. Besides the
 # tree, each holds TO (the --to argument), EXPECTED.plan (every finding the plan
 # must report, "SEVERITY ID" a line, in any order; not EXPECTED, which
-# tests/check/systems.sh reads as what `mdguard check` must report) and
-# STEPS (command lines the plan must print, each a whole line). Format: tests/fixtures/README.md;
+# tests/check/systems.sh reads as what `mdguard check` must report), STEPS
+# (command lines the plan must print, each a whole line; the one word "none":
+# the plan must print no step at all) and PASSED.plan (the areas the plan
+# must call "ok", exactly: an area it could not compare is never one).
+# Format: tests/fixtures/README.md;
 # building blocks: scripts/system-fixture-lib.sh.
 #
 #   scripts/make-plan-fixtures.sh [--out DIR] [NAME...]
@@ -35,6 +38,7 @@ export E2FSPROGS_FAKE_TIME=1700000000 BLKID_FILE=$work_dir/blkid.tab
 want() { [[ ${#only[@]} -eq 0 ]] || [[ " ${only[*]} " == *" $1 "* ]]; }
 expected() { write /EXPECTED.plan; }
 steps() { write /STEPS; }
+passed() { write /PASSED.plan; }
 to() { echo "$1" >"$T/TO"; }
 
 uuid() { printf '6d646775-6172-4400-8000-%012x' "$1"; }
@@ -293,6 +297,13 @@ mdadm /dev/md4 --add /dev/hda7
 mdadm --wait /dev/md0 /dev/md1 /dev/md2 /dev/md3 /dev/md4
 mdguard check
 STEPS
+  passed <<'EOF'
+source
+target
+size
+kernel
+tools
+EOF
   tree_done
   rm "$T/proc/mdstat"  # md is not loaded before the first array
 fi
@@ -379,6 +390,12 @@ sgdisk -t 2:FD00 -t 3:FD00 -t 4:FD00 /dev/nvme0n1
 mdadm /dev/md0 --add /dev/nvme0n1p2
 mdadm /dev/md2 --add /dev/nvme0n1p4
 STEPS
+  passed <<'EOF'
+source
+target
+kernel
+tools
+EOF
   tree_done
 fi
 
@@ -400,6 +417,12 @@ chroot /newroot grub-install /dev/sda
 chroot /newroot grub-install /dev/sdb
 grub-install /dev/sda
 STEPS
+  passed <<'EOF'
+source
+target
+kernel
+tools
+EOF
   tree_done
 fi
 
@@ -447,6 +470,12 @@ EOF
   steps <<'STEPS'
 mdadm --create /dev/md0 --level=1 --raid-devices=2 --metadata=1.2 missing /dev/sdb1
 STEPS
+  passed <<'EOF'
+source
+size
+kernel
+tools
+EOF
   tree_done
 fi
 
@@ -470,6 +499,72 @@ warning tool-rsync-missing
 info boot-mode
 EOF
   : | steps
+  passed <<'EOF'
+source
+target
+EOF
   tree_done
   rm "$T/proc/mdstat"
+fi
+
+if want plan-whole-disk-ext4; then
+  # This machine as issue 12 found it: / is ext4 on the whole of sda, no
+  # partition table. plan has no steps for that; sdb, smaller than sda, must
+  # not pass "size" either, since there is nothing to compare it with.
+  tree_begin plan-whole-disk-ext4 "/ is ext4 on the whole disk sda (64 MiB), without a partition table; sdb blank, 8 MiB. plan does not handle it: an error, no steps, size/tools/boot not checked."
+  to sdb
+  ROOT_FS=$(uuid 0x901)
+  fs_image "$W/sda.img" 64 ext4 "$ROOT_FS" root
+  disk_done sda 2> >(grep -v 'does not contain a recognized partition table' >&2)
+  logical_block_size sda 512
+  blank_disk sdb 8
+  logical_block_size sdb 512
+  write /etc/fstab <<EOF
+# /etc/fstab: static file system information.
+UUID=$ROOT_FS /               ext4    errors=remount-ro 0       1
+EOF
+  write /proc/mounts <<'EOF'
+sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0
+proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+/dev/sda / ext4 rw,relatime,errors=remount-ro 0 0
+EOF
+  swaps
+  link /etc/mtab ../proc/self/mounts
+  kernel_config "$KVER"
+  grub2_cfg "$ROOT_FS"
+  tools mdadm initramfs-tools mdguard-hook sfdisk rsync grub2
+  expected <<'EOF'
+error source-whole-disk
+EOF
+  steps <<<"none"
+  passed <<'EOF'
+target
+kernel
+EOF
+  tree_done
+fi
+
+if want plan-target-empty; then
+  tree_begin plan-target-empty "sda as in plan-target-too-small; sdb is a disk of 0 bytes (a card reader without a card): an error, never size ok."
+  to sdb
+  modern_source
+  truncate -s 0 "$W/sdb.img"
+  # sfdisk cannot even open an empty image: no table, no partition, as meant.
+  disk_done sdb 2> >(grep -v 'sdb.img: Invalid argument' >&2)
+  logical_block_size sdb 512
+  tools mdadm initramfs-tools mdguard-hook sfdisk rsync grub2
+  expected <<'EOF'
+error target-size-unknown
+info boot-mode
+EOF
+  steps <<'STEPS'
+mdadm --create /dev/md0 --level=1 --raid-devices=2 --metadata=1.2 missing /dev/sdb1
+STEPS
+  passed <<'EOF'
+source
+target
+kernel
+tools
+EOF
+  tree_done
 fi

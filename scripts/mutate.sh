@@ -157,6 +157,29 @@ m plan-create-order src/plan/steps.cc \
   'a.metadata + " missing " + a.target_part);' 'a.metadata + " " + a.target_part + " missing");' \
   'mdadm --create puts the new disk in slot 0 instead of the old disk'"'"'s'
 
+# plan says what it does not handle and calls ok only what it compared (issue 12, item 5).
+m plan-whole-disk-handled src/plan/source.cc \
+  'return f.root_device == d.devnode ? PlanSource::whole_disk : PlanSource::other;' \
+  'return f.root_device == d.devnode ? PlanSource::partition : PlanSource::other;' \
+  '/ on a whole-disk filesystem is taken for a layout plan handles'
+m plan-root-not-listed src/plan/source.cc \
+  'return !p.extended && p.number == f.root_partition && p.devnode == f.root_device;' 'return !p.extended;' \
+  '/ on a partition the table read does not list is handled all the same'
+m plan-steps-unhandled src/plan/report.cc \
+  'if (plan_handles(r.source)) r.steps = plan_steps(r.facts, r.layout);' 'r.steps = plan_steps(r.facts, r.layout);' \
+  'steps are printed for a source plan does not handle'
+m plan-unhandled-size-ok src/plan/checks.cc \
+  'for (const char* area : {"size", "tools", "boot"}) notes.not_checked[area] = why;' \
+  'for (const char* area : {"tools", "boot"}) notes.not_checked[area] = why;' \
+  'size: ok for a source plan does not handle, with nothing compared'
+m plan-empty-target-passes src/plan/checks.cc \
+  '  if (t.size == 0)' '  if (t.size == 0 && l.needed_bytes == 0)' \
+  'a 0-byte target passes the size check'
+m plan-image-in-sysroot src/plan/gather.cc \
+  'std::string file = arg.rfind("/dev/", 0) == 0 ? live.path(arg) : std::string(arg);' \
+  'std::string file = live.path(arg);' \
+  '--to FILE outside /dev is looked up in the sysroot: an image file is "no such block device"'
+
 # Early boot fails closed (issue 11) and check tells the truth (issue 12).
 m unknown-feature-bits src/ondisk/features.cc \
   'if (uint32_t unknown = sb.feature_map & ~kAll)' 'if (uint32_t unknown = sb.feature_map & ~kAll & 0xffff)' \

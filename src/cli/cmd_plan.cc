@@ -29,14 +29,19 @@ constexpr const char* kUsage =
     "machine: partition table, degraded arrays, filesystems, copy, mdadm.conf, fstab,\n"
     "boot code on both disks, initrd, `mdguard check` as the gate before the reboot,\n"
     "then adding the old disk and watching the resync.\n\n"
+    "It handles one layout: / on a partition of a disk with an MBR or a GPT. For\n"
+    "anything else (a filesystem on a whole disk, LVM, dm-crypt, / already on an\n"
+    "array, a partition table it cannot read) it says so and prints no steps.\n"
+    "An area is \"ok\" only when it was compared; otherwise \"not checked (why)\".\n\n"
     "mdguard plan reads only: it runs none of the commands it prints.\n\n"
     "--level: RAID-1 only (a two-disk mirror), the level the how-to migrates to.\n"
     "--root DIR reads /etc, /boot, /lib/modules and the installed tools under DIR.\n"
     "--sysroot DIR reads /proc, /sys and /dev under DIR (a fixture tree,\n"
     "tests/fixtures/systems/); DIR is also the --root unless one is given. The\n"
     "environment variable MDGUARD_SYSROOT does the same.\n\n"
-    "Exit status: 0 the plan can start, 1 an error was found (the plan is still\n"
-    "printed, marked DO NOT START), 2 usage error.\n";
+    "Exit status: 0 the plan can start, 1 an error was found (the steps are still\n"
+    "printed, marked DO NOT START, unless plan does not handle the source: then\n"
+    "none), 2 usage error (also: DISK is no block device, or a regular file).\n";
 
 }  // namespace
 

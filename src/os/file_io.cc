@@ -2,6 +2,7 @@
 #include "os/file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,11 @@ std::optional<std::string> read_file(const std::string& path) {
   FileRead r = load_file(path);
   if (!r) return std::nullopt;
   return std::move(r.text);
+}
+
+bool is_regular_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 bool write_file(const std::string& path, const std::string& text) {

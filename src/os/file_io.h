@@ -25,6 +25,9 @@ FileRead load_file(const std::string& path);
 // The contents, or nullopt for every failure: for callers to which any
 // failure means "not there" (sysfs attributes that vanish with a device).
 std::optional<std::string> read_file(const std::string& path);
+// Does `path` (followed through links) name a regular file? `mdguard plan
+// --to disk.img` tells an image file from a missing block device with it.
+bool is_regular_file(const std::string& path);
 // Writes `text`; false (errno kept) on failure. Sysfs attributes take one write.
 bool write_file(const std::string& path, const std::string& text);
 

@@ -106,41 +106,6 @@ const std::vector<std::string>& plan_areas() {
   return areas;
 }
 
-void check_plan_source(const PlanFacts& f, const PlanLayout& l, Findings& out) {
-  const char* area = "source";
-  if (f.root_device.empty()) {
-    out.add({"source-root-unknown", Sev::error, area, f.root_source.empty() ? "/" : f.root_source,
-             "cannot tell which device holds /",
-             "The plan mirrors the disk that holds / now, and none was found.",
-             "check that /proc is mounted and that /etc/fstab's / line names an existing device"});
-    return;
-  }
-  if (f.root_device.rfind("/dev/md", 0) == 0) {
-    out.add({"source-root-on-raid", Sev::error, area, f.root_device,
-             "/ is already on the array " + f.root_device, "There is nothing to migrate.",
-             "`mdguard check` tells whether the machine boots from either disk"});
-    return;
-  }
-  if (!f.source || f.source->partitions.empty()) {
-    out.add({"source-root-not-on-partition", Sev::error, area, f.root_device,
-             "/ is on " + f.root_device + ", not on a partition of a disk",
-             "The plan copies a partition table and mirrors partitions; LVM, dm-crypt and "
-             "whole-disk filesystems need another procedure.",
-             "mirror the physical volume instead: an array on the new disk, then `pvmove`"});
-    return;
-  }
-  if (!f.source->error.empty())
-    out.add({"source-unreadable", Sev::error, area, f.source->devnode, f.source->error,
-             "Without the source's partition table there is nothing to copy.",
-             "run as root, on the machine itself"});
-  for (const LeftOut& o : l.left_out)
-    out.add({"source-partition-left-out", o.worry ? Sev::warning : Sev::info, area, o.devnode,
-             "not mirrored: " + o.why,
-             o.worry ? "Its data stays on the old disk only and is lost when that disk dies."
-                     : "Only what the machine uses is mirrored; the partition is copied empty.",
-             o.worry ? "migrate it separately" : ""});
-}
-
 void check_plan_target(const PlanFacts& f, Findings& out) {
   const PlanDisk& t = f.target;
   if (f.source && f.source->name == t.name) {
@@ -164,12 +129,23 @@ void check_plan_target(const PlanFacts& f, Findings& out) {
   }
 }
 
-void check_plan_size(const PlanFacts& f, const PlanLayout& l, Findings& out) {
+void check_plan_size(const PlanFacts& f, const PlanLayout& l, Findings& out,
+                     std::string* compared) {
   if (!f.source) return;
   const PlanDisk& s = *f.source;
   const PlanDisk& t = f.target;
-  if (s.sector_known && t.sector_known && s.logical_sector != t.logical_sector)
-    out.add({"target-sector-size", Sev::error, "size", t.devnode,
+  const char* area = "size";
+  bool gpt = s.table.scheme == PartitionScheme::gpt;
+  std::string sectors;
+  if (!s.sector_known || !t.sector_known)
+    out.add({"size-sector-unknown", Sev::warning, area, s.sector_known ? t.devnode : s.devnode,
+             "its logical sector size could not be read (queue/logical_block_size)",
+             "A partition table counts in logical sectors: copied to a disk with another "
+             "sector size, every partition lands elsewhere.",
+             "`blockdev --getss " + s.devnode + " " + t.devnode +
+                 "` must print the same number twice"});
+  else if (s.logical_sector != t.logical_sector)
+    out.add({"target-sector-size", Sev::error, area, t.devnode,
              "its logical sectors are " + std::to_string(t.logical_sector) + " bytes, " +
                  s.devnode + "'s " + std::to_string(s.logical_sector),
              "A partition table counts in logical sectors: copied to a disk with another sector "
@@ -177,22 +153,39 @@ void check_plan_size(const PlanFacts& f, const PlanLayout& l, Findings& out) {
              "sector size.",
              "use a disk with " + std::to_string(s.logical_sector) +
                  "-byte logical sectors, or partition the new disk by hand with the same sizes"});
-  if (t.size && t.size < l.needed_bytes)
-    out.add({"target-too-small", Sev::error, "size", t.devnode,
-             "it holds " + size_text(t.size) + " (" + std::to_string(t.size) + " bytes), but " +
-                 s.devnode + "'s partitions reach " + size_text(l.needed_bytes) + " (" +
-                 std::to_string(l.needed_bytes) + " bytes" +
-                 (s.table.scheme == PartitionScheme::gpt ? " with the backup GPT" : "") + ")",
-             "The partition table is copied as it is: each partition of the mirror must be as "
-             "large on both disks, and the last one would not fit.",
-             "use a disk of at least " + std::to_string(l.needed_bytes) +
-                 " bytes; or shrink the last filesystem and its partition on " + s.devnode +
-                 " first"});
-  else if (t.size > l.needed_bytes + (64ull << 20))
-    out.add({"target-larger", Sev::info, "size", t.devnode,
-             "it is " + size_text(t.size - l.needed_bytes) +
-                 " larger than the partitions need; that space stays unused",
-             "", ""});
+  else
+    sectors = std::to_string(t.logical_sector) + "-byte logical sectors on both";
+  std::string need = s.devnode + "'s partitions reach " + size_text(l.needed_bytes) + " (" +
+                     std::to_string(l.needed_bytes) + " bytes" +
+                     (gpt ? " with the backup GPT" : "") + ")";
+  if (t.size == 0)
+    out.add({"target-size-unknown", Sev::error, area, t.devnode,
+             "its size is 0 bytes (/sys/class/block/" + t.name + "/size)" +
+                 (l.needed_bytes ? ": " + need : std::string()),
+             "A disk without a medium, a detached loop device or a size that could not be read "
+             "holds none of the partitions to mirror.",
+             "check that --to names the disk meant: `lsblk -b " + t.devnode + "`"});
+  else if (l.needed_bytes == 0)
+    return;  // no partition to compare with: plan_checks says "not checked"
+  else if (t.size < l.needed_bytes)
+    out.add(
+        {"target-too-small", Sev::error, area, t.devnode,
+         "it holds " + size_text(t.size) + " (" + std::to_string(t.size) + " bytes), but " + need,
+         "The partition table is copied as it is: each partition of the mirror must be as "
+         "large on both disks, and the last one would not fit.",
+         "use a disk of at least " + std::to_string(l.needed_bytes) +
+             " bytes; or shrink the last filesystem and its partition on " + s.devnode + " first"});
+  else {
+    if (t.size > l.needed_bytes + (64ull << 20))
+      out.add({"target-larger", Sev::info, area, t.devnode,
+               "it is " + size_text(t.size - l.needed_bytes) +
+                   " larger than the partitions need; that space stays unused",
+               "", ""});
+    if (compared)
+      *compared = s.devnode + "'s partitions end at byte " + std::to_string(l.needed_bytes) +
+                  (gpt ? " with the backup GPT" : "") + ", " + t.devnode + " holds " +
+                  std::to_string(t.size) + (sectors.empty() ? "" : "; " + sectors);
+  }
 }
 
 void check_plan_kernel(const PlanKernel& k, Findings& out) {
@@ -332,10 +325,24 @@ void check_plan_boot(const PlanFacts& f, const PlanLayout& l, Findings& out) {
              "check which loader boots this machine before the boot code step"});
 }
 
-void plan_checks(const PlanFacts& f, const PlanLayout& l, Findings& out) {
+void plan_checks(const PlanFacts& f, const PlanLayout& l, Findings& out, PlanAreaNotes& notes) {
+  PlanSource source = classify_source(f);
   check_plan_source(f, l, out);
   check_plan_target(f, out);
-  check_plan_size(f, l, out);
+  if (!plan_handles(source)) {
+    // Sizes, tools and the boot mode follow from a layout plan has no steps
+    // for; the kernel's md support does not.
+    check_plan_kernel(f.kernel, out);
+    std::string why = "plan does not handle the source: " + source_text(f, source);
+    for (const char* area : {"size", "tools", "boot"}) notes.not_checked[area] = why;
+    return;
+  }
+  std::string compared;
+  check_plan_size(f, l, out, &compared);
+  if (!compared.empty())
+    notes.looked_at["size"] = compared;
+  else if (l.needed_bytes == 0)
+    notes.not_checked["size"] = "the source has no partition to compare with";
   check_plan_kernel(f.kernel, out);
   check_plan_tools(f, l, out);
   check_plan_boot(f, l, out);

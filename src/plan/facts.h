@@ -68,6 +68,9 @@ struct PlanFacts {
   bool efi = false;                // /sys/firmware/efi exists: booted by UEFI
   std::string root_source;         // what / is mounted from, as /proc/mounts (or fstab) says
   std::string root_device;         // resolved: /dev/sda1, /dev/md0; empty when unknown
+  bool root_is_partition = false;  // /sys/class/block says root_device is a partition
+  unsigned root_partition = 0;     // and its number
+  std::string root_dm_uuid;        // a device-mapper root's dm/uuid: "LVM-...", "CRYPT-..."
   std::optional<PlanDisk> source;  // the disk holding root_device
   PlanDisk target;
   std::vector<std::string> md_devices;  // md devices that exist now: "md0", "md127"

@@ -77,15 +77,21 @@ std::string plan_human(const PlanReport& r) {
                      : f.root_device.empty() ? std::string("/ on an unknown device")
                                              : "/ on " + f.root_device;
   std::string out = "mdguard plan: " + from + " -> " + f.target.devnode + ", RAID-1";
-  if (f.source)
+  if (plan_handles(r.source))
     out += " (" + std::string(to_string(r.layout.boot)) + ", " + grub_name(f.grub) + ")";
   out += "\n\n";
   if (!r.layout.arrays.empty()) out += arrays_table(r) + "\n";
+  // Only what was looked at is "ok"; an area not checked says why.
   std::string passed;
   for (const std::string& area : plan_areas()) {
     bool any = false;
     for (const Finding& x : r.findings.items) any = any || x.area == area;
-    if (!any) passed += area + ": ok\n";
+    if (auto why = r.notes.not_checked.find(area); why != r.notes.not_checked.end())
+      passed += area + ": not checked (" + why->second + ")\n";
+    else if (!any)
+      passed += area + ": ok" +
+                (r.notes.looked_at.count(area) ? " (" + r.notes.looked_at.at(area) + ")" : "") +
+                "\n";
   }
   if (!passed.empty()) out += passed + "\n";
   out += format_findings(r.findings, plan_areas(), r.verdict());
@@ -120,6 +126,8 @@ std::string plan_json(const PlanReport& r) {
                    .set("why", s.why)
                    .set("after_reboot", s.after_reboot));
   }
+  Json not_checked = Json::object();
+  for (const auto& [area, why] : r.notes.not_checked) not_checked.set(area, why);
   return json_document()
              .set("ok", r.ok())
              .set("errors", static_cast<uint64_t>(r.findings.count(Finding::Severity::error)))
@@ -129,10 +137,11 @@ std::string plan_json(const PlanReport& r) {
              .set("target", f.target.devnode)
              .set("root", f.root_device)
              .set("level", 1)
-             .set("boot_mode", f.source ? Json(to_string(r.layout.boot)) : Json())
+             .set("boot_mode", plan_handles(r.source) ? Json(to_string(r.layout.boot)) : Json())
              .set("boot_loader", grub_name(f.grub))
              .set("arrays", std::move(arrays))
              .set("findings", findings_json(r.findings))
+             .set("not_checked", std::move(not_checked))
              .set("steps", std::move(steps))
              .dump() +
          "\n";

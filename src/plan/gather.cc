@@ -14,6 +14,7 @@
 #include "grub/kernel_args.h"
 #include "grub/legacy.h"
 #include "os/device_scan.h"
+#include "os/file_io.h"
 
 namespace mdguard {
 namespace {
@@ -241,6 +242,25 @@ void find_root(const Seen& s, PlanFacts& f) {
   if (const DeviceFacts* d = resolve(s, f.root_source, fstype)) f.root_device = d->devnode;
 }
 
+// What the kernel says the device of / is: a partition (and its number),
+// a whole disk, or a device-mapper device (its dm uuid: "LVM-...",
+// "CRYPT-...", as device-mapper's targets set them).
+void describe_root(const System& live, const Seen& s, PlanFacts& f) {
+  // /dev/mapper/vg-root is a link to ../dm-0, a name the device scan lacks.
+  if (f.root_device.empty() && f.root_source.rfind("/dev/", 0) == 0)
+    if (auto link = live.read_link(f.root_source)) {
+      std::string name = link->substr(link->rfind('/') + 1);
+      if (entry_named(s, name)) f.root_device = "/dev/" + name;
+    }
+  if (f.root_device.rfind("/dev/", 0) != 0) return;
+  const BlockEntry* e = entry_named(s, f.root_device.substr(5));
+  if (!e) return;
+  f.root_is_partition = e->partition;
+  f.root_partition = e->partition_number;
+  if (e->name.rfind("dm-", 0) == 0)
+    f.root_dm_uuid = live.read_line("/sys/class/block/" + e->name + "/dm/uuid").value_or("");
+}
+
 }  // namespace
 
 Result<std::string> plan_target_disk(const System& live, std::string_view arg) {
@@ -250,8 +270,20 @@ Result<std::string> plan_target_disk(const System& live, std::string_view arg) {
     name = name.substr(name.rfind('/') + 1);
   }
   std::string dir = "/sys/class/block/" + name;
-  if (name.empty() || !live.exists(dir + "/dev"))
+  if (name.empty() || !live.exists(dir + "/dev")) {
+    // Not a block device the kernel lists. A /dev path is looked up where
+    // /dev is (the fixture tree under --sysroot, whose dev/NAME images are
+    // found through sysfs above); any other path is a file of this machine.
+    std::string file = arg.rfind("/dev/", 0) == 0 ? live.path(arg) : std::string(arg);
+    if (!arg.empty() && is_regular_file(file))
+      return make_error("not-a-block-device",
+                        std::string(arg) +
+                            " is a regular file, not a block device: plan works on the disks of "
+                            "this machine; to try it on an image, attach it with `losetup "
+                            "--find --show " +
+                            std::string(arg) + "` and pass the loop device it prints");
     return make_error("no-such-disk", std::string(arg) + ": no such block device");
+  }
   if (live.exists(dir + "/partition"))
     return make_error("not-a-disk", std::string(arg) +
                                         " is a partition: give the whole disk, whose partition "
@@ -278,6 +310,7 @@ PlanFacts gather_plan_facts(const System& live, const System& root,
   for (const BlockEntry& e : s.entries)
     if (!e.partition && e.name.rfind("md", 0) == 0) f.md_devices.push_back(e.name);
   find_root(s, f);
+  describe_root(live, s, f);
   if (const BlockEntry* e = entry_named(s, f.root_device.size() > 5 ? f.root_device.substr(5) : ""))
     if (e->name.rfind("md", 0) != 0 && e->name.rfind("dm-", 0) != 0)
       f.source = read_disk(live, s, e->partition ? e->parent : e->name);

@@ -8,6 +8,9 @@ namespace mdguard {
 std::string PlanReport::verdict() const {
   std::string counts = std::to_string(findings.count(Finding::Severity::error)) + " error(s), " +
                        std::to_string(findings.count(Finding::Severity::warning)) + " warning(s)";
+  if (!plan_handles(source))
+    return "PLAN: DO NOT START: mdguard plan has no steps for this source (" +
+           source_text(facts, source) + "): " + counts + ".";
   if (!ok()) return "PLAN: DO NOT START until the errors are fixed: " + counts + ".";
   if (steps.empty()) return "PLAN: nothing to mirror: " + counts + ".";
   return "PLAN: ready for " + facts.target.devnode + ": " + counts +
@@ -18,8 +21,10 @@ PlanReport make_plan(PlanFacts facts) {
   PlanReport r;
   r.facts = std::move(facts);
   r.layout = plan_layout(r.facts);
-  plan_checks(r.facts, r.layout, r.findings);
-  r.steps = plan_steps(r.facts, r.layout);
+  r.source = classify_source(r.facts);
+  plan_checks(r.facts, r.layout, r.findings, r.notes);
+  // Fail closed: steps made for another layout would be wrong here.
+  if (plan_handles(r.source)) r.steps = plan_steps(r.facts, r.layout);
   return r;
 }
 

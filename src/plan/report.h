@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/finding.h"
+#include "plan/checks.h"
 #include "plan/facts.h"
 #include "plan/layout.h"
 #include "plan/steps.h"
@@ -17,7 +18,9 @@ struct PlanReport {
   PlanFacts facts;
   PlanLayout layout;
   Findings findings;
-  std::vector<PlanStep> steps;
+  PlanAreaNotes notes;  // what each area compared, and the areas not checked
+  PlanSource source = PlanSource::root_unknown;
+  std::vector<PlanStep> steps;  // none when plan does not handle the source
   bool ok() const { return findings.count(Finding::Severity::error) == 0; }
   std::string verdict() const;
 };

@@ -58,6 +58,8 @@ inline PlanFacts mbr_machine() {
   PlanFacts f;
   f.root_source = "/dev/sda1";
   f.root_device = "/dev/sda1";
+  f.root_is_partition = true;
+  f.root_partition = 1;
   PlanDisk s = blank_disk("sda", 64);
   s.table.scheme = PartitionScheme::mbr;
   PlanDevice root = part("/dev/sda", 1, 1, 40);
