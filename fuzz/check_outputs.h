@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard check`'s four outputs of a report built from fuzzed input: the
 // text ones must not crash, the JSON and the metrics must be valid.
 #pragma once

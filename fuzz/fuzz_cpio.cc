@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the cpio parser and to the initrd reader, the
 // way `mdguard check` reads /boot/initrd.img-*: every header field, name,
 // size, link target and segment boundary comes from the input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the filesystem probers, laid out three ways, and
 // to the root= parser as text.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to every GRUB reader: as grub.cfg (alone, and with
 // itself as the grubenv, a BLS entry and every file it sources), as
 // grubenv, /etc/default/grub, a BLS entry and menu.lst. Results are used the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the text parsers an administrator's files reach:
 // as mdadm.conf, as /etc/mdguard.conf and as the kernel command line. Every
 // diagnostic is formatted, and the results are used as the assembler and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the partition table reader as a whole disk, and
 // renders what it read as `examine --json` does (GPT partition names are
 // UTF-16 from the disk): the JSON must be valid.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the superblock readers twice: as a whole device
 // (every location probed, as examine does) and as the block at each location,
 // then formats whatever was read, as every output mode would: examine's, and

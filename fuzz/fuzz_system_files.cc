@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary bytes to the readers of system files (fstab, mounts,
 // mtab, mountinfo, /proc/mdstat, md sysfs attributes) as text, and to the
 // boot code detector and the FAT reader as disks, laid out three ways:

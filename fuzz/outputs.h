@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What every fuzz target that reaches an output asks of it: JSON that a
 // strict parser takes (RFC 8259, UTF-8), Prometheus text that the exposition
 // checker takes, for whatever bytes the input held. A failure prints the

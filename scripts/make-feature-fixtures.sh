@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/features/: md members whose superblocks carry
 # the features and states early boot must handle or refuse (src/ondisk/
 # features.h): a write journal, a partial parity log, a split brain with an

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Mutation testing: are the fast tests (no QEMU) good enough to notice a
 # plausible one-line bug? Each mutation below changes one line of src/
 # (FILE, the exact text, which must occur once, and its replacement). For

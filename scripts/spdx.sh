@@ -84,7 +84,13 @@ while IFS= read -r -d '' f; do
   chmod --reference="$f" "$tmp"
   mv "$tmp" "$f"
   added=$((added + 1))
-done < <(git ls-files -z -- "$@")
+done < <(
+  # Data, not sources: fixtures, fuzz seeds and golden outputs (thousands of
+  # files; asking kind_of about each took minutes).
+  if (($#)); then git ls-files -z -- "$@"; else
+    git ls-files -z -- . ':(exclude)tests/fixtures' ':(exclude)fuzz/corpus' ':(exclude)tests/golden'
+  fi
+)
 
 for o in "${other[@]}"; do echo "spdx: another license line, left alone: $o" >&2; done
 if [[ $mode == add ]]; then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every Catch2 test case in tests/unit runs under CTest, exactly once.
 # catch_discover_tests registers one CTest test per case, named after it and
 # running `mdguard_tests SPEC -w NoTests`. A name CMake splits (a ';') or that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything assembly and the root guard read before deciding: the policy
 // (/etc/mdguard.conf, then the kernel command line), mdadm.conf, the
 // homehost, /proc/partitions. Read through System; parsed by the pure parsers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How mdadm.conf and the homehost shape assembly: which arrays are ours to
 // start, and under which names.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "assemble/explain.h"
 
 #include <algorithm>
@@ -74,8 +75,7 @@ std::string others(const ArrayAssembly& p) {
     if (m.state == MemberState::stale && !m.readd_command.empty())
       cmds += (cmds.empty() ? "" : "; ") + ("`" + m.readd_command + "`");
   if (!cmds.empty())
-    s += " To put them back once the array runs (copied from the members in sync): " + cmds +
-         ".";
+    s += " To put them back once the array runs (copied from the members in sync): " + cmds + ".";
   for (const auto& m : p.members)
     if (m.state == MemberState::bad_checksum) s += " Left out: " + m.path + ", " + m.note + ".";
   return s;
@@ -174,8 +174,8 @@ std::string examine_guard(const std::string& path, const Superblock& sb) {
 
 std::string readd_wiped_command(const std::string& devname, const std::string& path,
                                 const Superblock& sb) {
-  return examine_guard(path, sb) + " && mdadm --zero-superblock " + path + " && mdadm " +
-         devname + " --add " + path;
+  return examine_guard(path, sb) + " && mdadm --zero-superblock " + path + " && mdadm " + devname +
+         " --add " + path;
 }
 
 std::string readd_command(const std::string& devname, const std::string& path,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The sentences behind every assembly decision: what mdguard saw, why it
 // matters at this boot, and how the operator proceeds. Kept apart from the
 // rules so both read cleanly.

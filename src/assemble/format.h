@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Printing assembly plans: for the console at boot, and as JSON for --json
 // ({"schema": 1, "arrays": [...]}) and /run/mdguard/status.json (its
 // "arrays", one assembly_json each). docs/json.md describes the members.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "assemble/inventory.h"
 
 #include <algorithm>
@@ -147,10 +148,10 @@ Inventory scan_inventory(const System& sys, bool make_nodes) {
     // damaged, is a leftover in the array's data (a 0.90 superblock of an
     // earlier array on the same disks), not a member of a stacked array.
     if (is_md(e.name) && (!sb->checksum_ok() || !sb->kernel_rejects.empty())) {
-      inv.ignored.push_back(e.devnode() + " holds an md superblock the kernel would refuse (" +
-                            (sb->checksum_ok() ? sb->kernel_rejects.front()
-                                               : std::string("bad checksum")) +
-                            "): a leftover in its data, not a member; ignored");
+      inv.ignored.push_back(
+          e.devnode() + " holds an md superblock the kernel would refuse (" +
+          (sb->checksum_ok() ? sb->kernel_rejects.front() : std::string("bad checksum")) +
+          "): a leftover in its data, not a member; ignored");
       continue;
     }
     uint64_t offset = sb->offset;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What assembly starts from: every device with an md superblock, the arrays
 // already running, and the md minors and names taken. Reads the system
 // through System.

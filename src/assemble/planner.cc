@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The assembly planner. One array at a time:
 //   1. mdadm.conf and running arrays decide whether it is ours to start;
 //   2. a feature mdguard does not start arrays with (ondisk/features.h) on

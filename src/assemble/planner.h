@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The assembly planner: from the members found, mdadm.conf and the policy, one
 // decision per array, each with a stable reason code and an explanation that
 // tells the operator how to proceed. Pure: no I/O, so every rule is tested on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Gathering what the root guard needs to know about every block device.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "assemble/root_guard.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The root guard: where does root= land, and is that half of an array?
 //
 // With md metadata 0.90 or 1.0 the array's data starts at offset 0 of every

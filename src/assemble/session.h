@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One run of `mdguard assemble` on a live system: scan, plan, start what can
 // start, wait for missing members while the policy allows, ask when the
 // policy says prompt, and report every decision exactly once.

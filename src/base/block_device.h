@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The one interface through which mdguard reads devices and images. Opening
 // a real device or file is os/block_file.h; this file makes no system call.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Explicit-endian reads of on-disk integers.
 //
 // Superblocks and partition tables are byte arrays with a defined byte order.

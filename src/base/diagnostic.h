@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A finding about a file the administrator wrote (mdadm.conf, mdguard.conf,
 // the kernel command line), printed the way compilers and ninja print them:
 //

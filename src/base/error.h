@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Errors as values: a stable reason code for programs and tests, and a
 // sentence for the administrator reading the console.
 #pragma once

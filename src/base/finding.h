@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What `mdguard check` and `mdguard plan` report: one finding per problem,
 // each with a stable id, a severity, the subject (file:line or a device), what
 // is wrong, why it matters at the next boot, and the exact fix.

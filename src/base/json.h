@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A small JSON value and its printer, for every --json output. The printer
 // always writes valid UTF-8 JSON (RFC 8259), whatever bytes its strings hold:
 // see json_quote.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text for a root shell: every printed fix is pasted into one.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text that leaves mdguard for programs (JSON, Prometheus labels) must be
 // valid UTF-8, whatever bytes the disks and files held: a superblock name is
 // 32 arbitrary bytes (mdadm --create --name accepts any), a path is whatever

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Boot code on every disk that holds /boot (or /): can each of them start the
 // machine on its own, when the other one has died?
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What `mdguard check` knows about a system, gathered once (check_gather.cc)
 // through System and then judged by pure check_*.cc rules, each testable on
 // plain values.

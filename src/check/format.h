@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The four ways `mdguard check` reports: for the administrator (findings by
 // area, the survive-one-disk table, a verdict line), JSON for programs, a
 // line per finding for build hooks, and node_exporter textfile metrics.

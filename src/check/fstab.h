@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fstab and mtab against the disks: what the next boot will mount.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Gathering what `mdguard check` judges, through the System seam: a live
 // machine with --sysroot /, or a fixture tree in tests.
 #pragma once

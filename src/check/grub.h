@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The boot loader's side of "will this machine boot": what GRUB boots when
 // nobody touches the keyboard, and whether that entry finds the arrays. The
 // how-to's trap is here: a menu entry that still says root=/dev/hda1 boots

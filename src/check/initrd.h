@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What is really inside the initrd: the how-to's "DON'T FORGET THIS PART".
 // Does it hold something that assembles the arrays (mdguard with its hook,
 // or mdadm), an mdadm.conf that names the system's arrays, and the raid

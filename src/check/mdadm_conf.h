@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdadm.conf against the arrays that run: what the initrd and the boot will
 // assemble, and under which names.
 #pragma once

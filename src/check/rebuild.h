@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The commands a fix gives to rebuild an initrd, for the machine checked:
 // its own generator (initramfs-tools or dracut, whichever is installed), run
 // in a chroot when the system checked is not the running one (--root). A fix

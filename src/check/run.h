@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard check` from end to end: gather the facts of the system being
 // checked, judge each area, and answer "will this machine boot, from either
 // disk?".

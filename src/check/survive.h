@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Survive one disk: for each disk, imagine it dead and ask whether the
 // machine still boots from what is left.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard assemble [--dry-run] [--json] [--no-wait] [options] [DEVICE|IMAGE...]
 #include <boost/program_options.hpp>
 #include <cstdio>

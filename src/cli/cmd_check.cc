@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard check [--root DIR] [--sysroot DIR] [--json] [--strict] [--format F]
 //               [--only AREA,...] [--initrd PATH [--kernel VERSION]]
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard examine [--export | --json] PATH...
 #include <boost/program_options.hpp>
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard guard-root [--root VALUE] [--json] [--sysroot DIR]
 #include <boost/program_options.hpp>
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard plan --to DISK [--level 1] [--root DIR] [--sysroot DIR] [--json]
 #include <boost/program_options.hpp>
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The command line: one table of subcommands, each with its own options.
 #pragma once
 

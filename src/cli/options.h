@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The parsing every subcommand does the same way: Boost.Program_options with
 // positional arguments, a usage error that names the command, and --help.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /etc/fstab, /proc/mounts, /etc/mtab and /proc/self/mountinfo, read the
 // way util-linux's libmount reads them (tab_parse.c), as pure functions of
 // their text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdadm.conf, read the way mdadm 4.2 reads it (config.c, conf_word() and
 // conf_line() in lib.c, parse_uuid() in uuid.c, mdadm.conf(5)).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/mdstat and the md sysfs attributes (/sys/block/mdX/md/...), as pure
 // functions of their text.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a Linux system keeps the files mdguard reads: the one table. Every
 // reader takes its paths from here, so `check`, `plan` and early boot never
 // disagree on which mdadm.conf or grub.cfg a machine uses. Paths are

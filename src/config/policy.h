@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // mdguard's boot policy: what to do with an array that is missing members.
 //
 // Two sources, the second overriding the first:

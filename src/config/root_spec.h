@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel's root= value, parsed into what has to be found.
 //
 // Who resolves which form matters to mdguard, because only the initrd can

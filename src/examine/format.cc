@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Printing examine reports: for people, for udev (--export), for programs (--json).
 #include <cstdio>
 #include <ctime>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard examine`: what is on a device or image, and on each partition.
 #pragma once
 

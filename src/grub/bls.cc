@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // bls.h's entry reader, after blscfg.c in Red Hat's GRUB (rhboot/grub2), and
 // rpm's rpmvercmp() (rpmio/rpmvercmp.c).
 #include "grub/bls.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Boot Loader Specification entries, /boot/loader/entries/*.conf: the menu
 // of RHEL 8 and later, Fedora and CentOS, which grub.cfg's `blscfg` command
 // turns into menu entries (config.h: GrubCfgOptions::bls_entries), and rpm's

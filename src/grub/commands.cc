@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the commands of grub.cfg do to the Interpreter (interpreter.h): set,
 // unset, export, insmod, search, linux and initrd, load_env, calls to the
 // script's functions, and menuentry and submenu. The commands GRUB knows that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // GRUB's `test` and `[` (grub-core/commands/test.c) over arguments that may
 // be unknown: the conditions of `if`, `while` and `until`. A condition
 // decided here takes one branch, as GRUB would at every boot; an unknown one

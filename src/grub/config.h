@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // GRUB 2's configuration, read to learn what the machine boots by default:
 // which kernel, which initrd, which root=, and where GRUB itself looks for
 // them (`set root=`, `search --set=root`, `insmod mdraid1x`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // default_entry.h: get_entry_number() and the walk into submenus of GRUB's
 // grub-core/normal/menu.c, upstream's and Red Hat's (rhboot/grub2).
 #include "grub/default_entry.h"

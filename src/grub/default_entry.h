@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What GRUB boots when nobody touches the keyboard: the menu item that
 // grub.cfg's `default` (or GRUB_DEFAULT from /etc/default/grub) names, found
 // the way GRUB's normal mode finds it (grub-core/normal/menu.c), by the rules

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // default_grub.h's reader: as much of the POSIX shell as assignments need,
 // and never more; any other shell code is reported and skipped, not run.
 #include "grub/default_grub.h"

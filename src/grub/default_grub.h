@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /etc/default/grub and /etc/default/grub.d/*.cfg: the settings
 // grub-mkconfig (update-grub) writes grub.cfg from, read to see what a
 // regenerated grub.cfg would boot (GRUB_DEFAULT) and with which kernel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grubenv.h's reader, after GRUB's grub-core/lib/envblk.c.
 #include "grub/grubenv.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // GRUB's environment block, /boot/grub/grubenv: where grub-set-default,
 // grub-reboot and savedefault keep saved_entry and next_entry, and where
 // RHEL 8 keeps kernelopts. grub.cfg's load_env reads it (config.h:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What brings other files into grub.cfg, for the Interpreter
 // (interpreter.h): source, configfile and blscfg are recorded as includes.
 // Given a reader, source and configfile are followed (source runs in place;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Interpreter of interpreter.h: the files it reads, the expansion of
 // words into arguments, the statements (grub-core/script/execute.c), and
 // parse_grub_cfg().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grub.cfg run symbolically, never for real, the way GRUB's normal mode runs
 // it at boot: what mdguard learns is what GRUB would do, without knowing what
 // only the machine at boot knows (the disks, the firmware, the keyboard).

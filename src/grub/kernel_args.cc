@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel command line and GRUB device names of kernel_args.h.
 #include "grub/kernel_args.h"
 

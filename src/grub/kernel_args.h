@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a kernel command line and a GRUB device name say, read the way the
 // kernel and GRUB read them: root= (the last one before "--"), any NAME=
 // argument, and the md array a GRUB device such as "mduuid/HEX" names. For

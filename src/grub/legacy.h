@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // GRUB legacy (0.9x) menu.lst / grub.conf, the boot loader of the RAID
 // how-to's era (Debian sarge/etch, RHEL 4/5), read the way stage2 reads it
 // (stage2/stage2.c cmain(), cmdline.c find_command() and skip_to()).

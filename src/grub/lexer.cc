@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The lexer of lexer.h, after GRUB's grub-core/script/yylex.l, and the
 // cleaning GRUB's reader does first (grub-core/normal/main.c
 // read_config_file_getline).

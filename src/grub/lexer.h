@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grub.cfg's words and tokens, as GRUB's lexer makes them
 // (grub-core/script/yylex.l). Internal to src/grub/; parser.h builds the
 // statements from these tokens.

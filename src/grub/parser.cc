@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The parser of parser.h: GRUB's grammar (grub-core/script/parser.y) read by
 // recursive descent, with GRUB's recovery from syntax errors.
 #include "grub/parser.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grub.cfg's statements, as GRUB's parser builds them from lexer.h's tokens
 // (grub-core/script/parser.y): commands, if/then/elif/else/fi, for, while,
 // until, `function NAME { ... }`, and commands followed by a `{ ... }` block

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The helpers of syntax.h.
 #include "grub/syntax.h"
 

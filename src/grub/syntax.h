@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the readers of GRUB's files in src/grub/ share: character classes,
 // quoting for messages, and diagnostics that point at file:line. Internal to
 // src/grub/ (namespace mdguard::grub): code outside uses the public headers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The cpio archives inside an initramfs: "newc" ("070701") and its
 // checksummed variant ("070702"), read the way the kernel unpacks them
 // (init/initramfs.c). Pure: bytes in, entries out; no file is opened.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What is really inside an initrd: its segments, and the files the kernel
 // leaves in the root filesystem after unpacking it (init/initramfs.c,
 // unpack_to_rootfs()).

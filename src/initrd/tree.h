@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An initrd that is still a directory: what an initramfs-tools hook sees in
 // $DESTDIR and a dracut module in $initdir while the image is being built.
 // Read into the same InitrdListing as a packed image, so every check of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What will boot from a disk: the boot code in its MBR (BIOS) and the
 // loaders on its EFI system partitions (UEFI). The question behind it is the
 // how-to's "double check it worked by looking for the string GRUB in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Every feature bit, role and state an md superblock can carry, and what
 // mdguard does with it: the inventory behind "mdguard never does what it
 // cannot undo to an array it does not fully understand".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Recognising the filesystem on a device the way libblkid does, so that
 // mdguard can resolve root=UUID= / LABEL= itself and see what udev would see.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Partition tables: MBR (primary, extended and logical) and GPT.
 //
 // Later work needs the layout of every disk (boot sectors, BIOS boot

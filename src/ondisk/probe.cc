@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "ondisk/probe.h"
 
 namespace mdguard {
@@ -28,9 +29,8 @@ void check_fits(Superblock& sb, uint64_t device_bytes) {
                       ? at
                       : (sectors > sb.data_offset ? sectors - sb.data_offset : 0);
   if (room < sb.data_size)
-    sb.kernel_rejects.push_back("data_size " + std::to_string(sb.data_size) +
-                                " exceeds the " + std::to_string(room) +
-                                " sectors this device has for data");
+    sb.kernel_rejects.push_back("data_size " + std::to_string(sb.data_size) + " exceeds the " +
+                                std::to_string(room) + " sectors this device has for data");
 }
 
 }  // namespace

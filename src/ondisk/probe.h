@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Finding md superblocks on a device: all four places, every candidate kept.
 #pragma once
 

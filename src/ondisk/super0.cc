@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // md 0.90 superblock reader.
 //
 // Layout (byte offsets into the 4096-byte block; every field a 32-bit word in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // md 1.x superblock reader (1.0, 1.1 and 1.2 share one little-endian layout).
 //
 // Byte offsets (md_p.h, struct mdp_superblock_1):

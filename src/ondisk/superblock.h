@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An md superblock, as read from one member device.
 //
 // Two on-disk formats feed this one model:

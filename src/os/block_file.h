@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Opens a real block device or image file for reading: the only BlockDevice
 // that makes system calls (open, pread, ioctl BLKGETSIZE64). It never writes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Telling the operator: on the console (stderr, which is the console in an
 // initrd), in the kernel log (/dev/kmsg, so `journalctl -b` shows it after
 // boot), and in /run/mdguard/status.json for programs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Seconds on the monotonic clock: for waits that must not jump with the
 // wall clock, which an initrd may set while we wait.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Asking the operator on the console, with a countdown, for the `prompt`
 // degraded policy. Nobody at the console is the normal case on a server: the
 // caller falls back to the configured default.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Compressed streams inside an initrd: which format, where the stream ends,
 // and its decompressed bytes.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The block devices the kernel knows, from /sys/class/block.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whole-file reads and writes with plain POSIX calls. The static binary
 // stays small without the iostreams file machinery.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Starting an array through the kernel's md interface, as mdadm does:
 // create the md device (new_array), SET_ARRAY_INFO with only the metadata
 // version, ADD_NEW_DISK with only major:minor for each member (the kernel reads

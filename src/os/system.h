@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The one seam through which mdguard reads the running system: /proc, /sys,
 // /dev and configuration files. A System is rooted at "/" on a live machine
 // and at a fixture tree in tests (`--sysroot DIR`), so every rule that looks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Will the plan work on this machine? Each check is a finding with a fix,
 // judged from the facts alone: the source and its root, the target (unused,
 // large enough, the same sector size), the kernel's md support, the tools

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What `mdguard plan` knows about a machine before its migration to RAID-1:
 // the disk holding / now (the source), the disk that will hold the new half
 // of each mirror (the target), the kernel, the tools and the boot loader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How `mdguard plan` prints: for the administrator (the arrays to make,
 // findings by area, a verdict, then the numbered steps with their commands),
 // and JSON for programs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Gathering what `mdguard plan` judges, through the System seam: /proc, /sys
 // and /dev from `live` (the running machine, or a fixture tree), /etc,
 // /boot, /lib/modules and the installed tools from `root`.

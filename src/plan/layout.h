@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The shape of the migration, decided from the facts alone: the boot mode,
 // which partitions of the source become which RAID-1 arrays (with which
 // metadata), which are boot partitions to copy rather than mirror, and how

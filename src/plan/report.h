@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard plan` from the facts to the report: the layout, the findings and
 // the steps. Pure: gathering is plan_gather's, printing plan_format's.
 #pragma once

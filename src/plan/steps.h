@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The migration as numbered steps in the how-to's order, each with the
 // exact commands for this machine and why. Pure: the plan prints commands
 // for the administrator and never runs one.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2015 # ok() always succeeds: `A && ok || bad` is if-then-else here
 # `check` and `guard-root` say only what they looked at, fail closed on what
 # they cannot read, and print fixes that are safe to paste (issue 12). Each
 # case failed on the code before it was fixed.
@@ -65,6 +67,7 @@ out=$(run check --sysroot "$systems/healthy-bios-mbr" --only initrd --initrd "$t
 grep -q 'update-initramfs -u -k 6.1.0-56-amd64' <<<"$out" && ! grep -q "fix:.*$tmp/destdir" <<<"$out" &&
   ok || bad "a tree being built: the fix names the temporary folder or no kernel: $out"
 out=$(run check --sysroot "$systems/initrd-no-conf")
+# shellcheck disable=SC2016 # the backquotes are literal: the fix is printed in them
 grep -q 'fix: .*`update-initramfs -u -k 6.1.0-56-amd64`' <<<"$out" && ! grep -q 'dracut' <<<"$out" &&
   ok || bad "initrd-no-conf: the fix is not the machine's own generator: $out"
 # With --root, commands run in the checked system, and files are written there.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every output of every fixture, byte for byte: the files next to this script
 # are what mdguard printed, and any change to them is a change of behaviour
 # that shows up as a diff in review.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A strict checker of Prometheus' text exposition format (version 0.0.4, what
 // node_exporter's textfile collector reads), for the unit tests and the
 // fuzzers; the CLI test runs the real `promtool check metrics` as well.

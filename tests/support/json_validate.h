@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A strict JSON validator for the tests and the fuzzers: does mdguard's
 // output parse as JSON text under RFC 8259, in UTF-8, with nothing a strict
 // consumer would refuse? Written apart from src/base/json.cc and its UTF-8

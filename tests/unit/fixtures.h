@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Access to the committed fixture images (tests/fixtures/superblocks), which
 // real mdadm made inside a QEMU guest (scripts/make-fixtures.sh).
 #pragma once

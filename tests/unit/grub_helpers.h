@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Shared by the tests of src/grub/ (tests/unit/grub/): the grub fixtures
 // (tests/fixtures/grub), a grub.cfg read from text, a file system of
 // `source`able files in memory, and short views of what was read.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // PlanFacts in memory for the plan's unit tests: a machine with / on the
 // first partition of a source disk and a blank target of the same size.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds superblock bytes in memory for unit tests, field by field, with the
 // checksum computed here independently of the reader under test.
 #pragma once

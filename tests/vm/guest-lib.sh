@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=dash  # busybox sh: POSIX and local, as dash
 # Helpers for scenario scripts, available in the guest as /vm/lib.sh
 # (busybox sh). Scenarios start with `. /vm/lib.sh`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PID 1 of the test VM (busybox sh). run-vm.sh copies this to /init in the
 # initramfs. It sets up the bare minimum a scenario needs, runs /scenario.sh
 # once, reports its exit status and powers the machine off. There is no udev,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Host-side helpers for reading what a run-vm.sh boot reported; source it
 # from bash. LOG is the --log file of the run; the verdict lines are in

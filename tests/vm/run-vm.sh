@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boots the Debian kernel under QEMU with a minimal busybox initramfs, the
 # given raw disk images as virtio disks, and one scenario script, then reports
 # the scenario's verdict. Made to test md assembly: "boot N disk images, run

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boots the harness once with two blank disks and checks what the smoke
 # scenario reported; also an example of driving run-vm.sh from a test.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=dash  # busybox sh in the guest
 # Harness self-test (run by tests/vm/selftest.sh): the md personalities are
 # loaded, mdadm works, a raid1 on disks smoke-a and smoke-b is created,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mdguard assemble run twice: the second run finds the array running, leaves
 # it alone (skip, already-running) and exits 0.
 . "$(dirname "$0")/lib.sh"

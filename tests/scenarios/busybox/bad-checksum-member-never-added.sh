@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One member's superblock has a bad checksum (badsum-1.2: named-1.2-a with one
 # byte flipped), the other (named-1.2-b) is good: the damaged one is never
 # handed to the kernel; after the wait the array starts degraded from b.

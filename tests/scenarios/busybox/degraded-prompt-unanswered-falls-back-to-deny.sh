@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mdguard.degraded=prompt with nobody at the console: the question times out
 # (mdguard.prompt-timeout=2) and mdguard.prompt-default=deny refuses the
 # degraded start; nothing written.

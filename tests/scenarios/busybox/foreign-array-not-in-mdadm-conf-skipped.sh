@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two arrays: the local root mirror (vm:root) and one made on another machine
 # (otherhost:data). /etc/mdadm/mdadm.conf lists only the local one, by UUID:
 # it starts, the foreign one is skipped (not-in-mdadm-conf) and left untouched.

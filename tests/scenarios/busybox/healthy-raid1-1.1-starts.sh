@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A healthy 1.1 mirror starts complete, at once (no wait), with both members.
 . "$(dirname "$0")/lib.sh"
 attach raid1-1.1-a raid1-1.1-b

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A healthy 4-disk RAID-10 (near=2) starts complete, at once.
 . "$(dirname "$0")/lib.sh"
 attach raid10-1.2-a raid10-1.2-b raid10-1.2-c raid10-1.2-d

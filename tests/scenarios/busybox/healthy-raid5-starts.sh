@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A healthy 3-disk RAID-5 starts complete, at once.
 . "$(dirname "$0")/lib.sh"
 attach raid5-1.2-a raid5-1.2-b raid5-1.2-c

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A mirror created degraded ("missing") and run that way: its own superblock
 # records slot 1 missing, so it starts at once as it last ran (no wait for a
 # member nobody expects), degraded.

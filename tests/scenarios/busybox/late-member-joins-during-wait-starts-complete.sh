@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One mirror half is there at boot, the other shows up 3 s later (a loop
 # device attached during the wait, as a slow disk would): mdguard sees it
 # appear, stops waiting and starts the array complete, well before the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Host side of the busybox scenarios: each is a small bash script that
 # sources this file, attaches fresh copies of fixture disk images

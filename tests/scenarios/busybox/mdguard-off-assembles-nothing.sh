@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mdguard=off on the kernel command line: mdguard assembles nothing, says so,
 # exits 0 and leaves the disks alone.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A mirror with one member missing, mdguard.degraded=allow: after the wait it
 # starts degraded on the member present.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A mirror with one member missing and no policy on the command line: mdguard
 # announces the wait at once, waits the default 20 s for the member, and only
 # then decides: degraded start (the default is degraded=allow). Slow: 20 s.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A mirror with one member missing, mdguard.degraded=deny: after the wait the
 # array is refused (exit 5), nothing is started, no disk is written.
 . "$(dirname "$0")/lib.sh"

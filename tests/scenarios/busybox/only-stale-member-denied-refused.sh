@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Only the stale half present, mdguard.degraded=deny: refused after the wait,
 # nothing started, no disk written.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Only the stale half of a mirror is present. It cannot know it is stale: its
 # own superblock lists both members as active. Under the default policy
 # mdguard waits the default 20 s for slot 0, then starts degraded on b, with

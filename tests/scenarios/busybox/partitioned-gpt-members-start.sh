@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Members in GPT partitions: a 1.2 mirror on vda2+vdb2 and a 1.0 mirror on
 # vda3+vdb3, next to an ESP and a plain filesystem partition.
 . "$(dirname "$0")/lib.sh"

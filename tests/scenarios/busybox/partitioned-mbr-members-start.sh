@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Members in MBR partitions, primary and logical: a 1.2 mirror on vda2+vdb2
 # and a 0.90 mirror on vda5+vdb6. vdb6 ends at the end of the disk on a 64 KiB
 # boundary, so the whole disk vdb shows the same 0.90 superblock: mdguard must

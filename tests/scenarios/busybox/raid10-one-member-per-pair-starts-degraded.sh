@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # RAID-10 near=2 with slots 1 and 2 missing (one from each mirror pair):
 # every block still has a copy, so after the wait it starts degraded.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # RAID-10 near=2 keeps slots 0+1 and 2+3 as mirror pairs. With slots 0 and 1
 # both missing half the data is gone: refused (not-enough-members) even
 # under degraded=allow; nothing written.

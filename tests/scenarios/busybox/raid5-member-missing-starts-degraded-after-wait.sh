@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # RAID-5 with slot 2 missing: under the default policy (degraded=allow) mdguard
 # waits mdguard.wait=2 seconds for it, then starts the array degraded.
 . "$(dirname "$0")/lib.sh"

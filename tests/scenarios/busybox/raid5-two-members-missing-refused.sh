@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # RAID-5 with only one of three members: not enough to run, whatever the
 # policy. Refused after the wait (not-enough-members), nothing written.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # root= naming a raw member of a 0.90 mirror that holds ext4 (with 0.90 the data
 # starts at offset 0, so the filesystem shows on each member): guard-root
 # refuses (exit 5). Boot 1: before assembly, nothing written. Boot 2: after

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # root=UUID=<the ext4 inside the mirror> matches the array and, through the
 # data at offset 0, both raw members too: guard-root resolves it to the array
 # (exit 0), for a 0.90 and a 1.0 mirror, from the kernel command line and

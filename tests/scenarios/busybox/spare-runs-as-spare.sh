@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A mirror with a hot spare: it starts complete with the spare as a spare.
 . "$(dirname "$0")/lib.sh"
 attach spare-1.2-a spare-1.2-b spare-1.2-c

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A 0.90 split brain (0.90 has no device UUIDs): refused; mdguard.prefer=/dev/vdX
 # (the path the explanation suggests) keeps that half.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A split brain (each half of a mirror ran and was written without the other):
 # refused, nothing written. The explanation names the mdguard.prefer= value of
 # each half; a second boot with the one for a starts a alone and leaves b out.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The same with 0.90 metadata: b stale is left out, the array runs on a.
 . "$(dirname "$0")/lib.sh"
 attach stale-0.90-a stale-0.90-b

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Both halves of a mirror present, b stale (it missed writes while a ran on):
 # the array starts from a alone, b is named stale and never handed to the
 # kernel.

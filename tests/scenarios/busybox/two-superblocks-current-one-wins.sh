@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Members carrying a current 1.2 superblock and an old 0.90 one inside the
 # 1.2 data area (left by a tool that did not erase it): the 1.2 array starts,
 # and nothing is made of the old 0.90 one.

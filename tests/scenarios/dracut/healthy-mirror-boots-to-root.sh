@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Both members present, root=UUID= of the file system inside the mirror:
 # mdguard assembles it from dracut's initqueue (not mdraid's mdadm -I), the
 # initrd mounts it and the root's init runs, from the complete array.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An image with mdguard and without dracut's mdraid module (so without mdadm
 # and mdadm's udev rules): mdguard assembles the mirror alone, and its own
 # udev rule gives the array the /dev/disk/by-uuid link that root=UUID= waits

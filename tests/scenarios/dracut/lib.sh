@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Host side of the dracut scenarios: each is a small bash script that
 # sources this file, attaches fresh copies of RAID-1 member disks holding a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The control for member-missing-denied-stops-boot.sh, same image, same
 # disk, same command line plus mdguard=off: mdguard steps aside (and says
 # so), and dracut's own mdraid module does what it always does: mdadm -I

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One member of the root mirror missing, mdguard.degraded=allow (the
 # default) with a 3 s wait: mdguard waits for it inside the initqueue, then
 # starts the array degraded, says so, and the root's init runs from it.

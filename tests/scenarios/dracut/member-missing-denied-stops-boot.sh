@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One member of the root mirror missing, mdguard.degraded=deny: mdguard
 # refuses the array from the initqueue and the boot stops there with its
 # explanation. dracut's mdraid is in the image and armed (rd.md.uuid= names

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One member of the root mirror missing, mdguard.degraded=prompt: mdguard
 # asks on the console from dracut's initqueue, the operator answers y, and
 # the root boots from the array started degraded with that consent.

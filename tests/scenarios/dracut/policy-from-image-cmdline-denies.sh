@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The policy can live in the image: `dracut --kernel-cmdline
 # "mdguard.degraded=deny mdguard.wait=2"` writes it to /etc/cmdline.d/, and
 # mdguard reads the command line as dracut's getarg does (cmdline.d, then

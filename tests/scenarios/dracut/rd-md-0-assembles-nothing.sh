@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rd.md=0: md is off for the whole initrd. mdguard says so and assembles
 # nothing, dracut's mdraid stays out too (its own rd.md=0), so root=UUID= of
 # the file system inside the mirror never appears and dracut gives up

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The other tests' images carry a test-only module that reports and powers
 # off once the boot stops. This one boots the image as a user builds it,
 # without it, and rd.shell=0 (no emergency shell to wait at): a refused

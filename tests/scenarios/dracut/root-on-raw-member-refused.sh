@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # root=/dev/vda names a raw member of a metadata-1.0 mirror (the how-to's
 # mistake: with 1.0 the ext4 inside the mirror shows on each member, so the
 # initrd would happily mount half the array). mdguard's root guard refuses

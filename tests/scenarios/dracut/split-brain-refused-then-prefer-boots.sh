@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A split brain (each half of the root mirror ran alone and was written):
 # mdguard refuses it from the initqueue, names both halves with the
 # mdguard.prefer= value that keeps each, and the boot stops with nothing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Slow: six mkinitramfs builds, longer than any boot here.
 # The hook runs `mdguard check --only initrd` on the image while
 # mkinitramfs builds it (real mkinitramfs, hook as installed). Here the

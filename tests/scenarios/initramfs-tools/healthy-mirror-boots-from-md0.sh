@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Both disks present: mdguard, run from local-premount by the real
 # initramfs-tools image, starts /dev/md0 with both members before init
 # resolves root=UUID=, and the boot reaches the root's /sbin/init on md0.

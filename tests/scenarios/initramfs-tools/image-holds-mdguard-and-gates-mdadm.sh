@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the hook put in the demo system's initrd (built by the real
 # mkinitramfs, hook as installed): the static mdguard under test, the
 # system's mdguard.conf and mdadm.conf, the raid personalities listed in

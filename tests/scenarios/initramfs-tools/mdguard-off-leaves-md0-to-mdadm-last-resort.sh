@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Slow: mdadm's last resort comes 20 s into init's wait for the root.
 # The control for pulled-disk-denied-never-started: with mdguard=off on the
 # kernel command line the image behaves as if mdguard were not there.

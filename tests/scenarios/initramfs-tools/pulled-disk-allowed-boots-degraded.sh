@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One disk pulled, and mdguard.degraded=allow on the kernel command line
 # overriding the system's degraded = deny for this boot: mdguard waits the
 # system's 4 s (wait = 4 in /etc/mdguard.conf, in the image) for the

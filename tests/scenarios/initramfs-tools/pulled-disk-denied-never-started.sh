@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One disk pulled, and the system's /etc/mdguard.conf (copied into the image
 # by the hook) says degraded = deny: after its wait mdguard refuses /dev/md0
 # and the boot stops in initramfs-tools' panic shell with mdguard's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One disk pulled under the system's degraded = deny: refused, and the
 # panic message tells the operator what to type. They do, in the rescue
 # shell: `mdguard assemble --cmdline "mdguard.degraded=allow"` starts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One disk pulled and mdguard.degraded=prompt: after the wait mdguard asks on
 # the console whether to start /dev/md0 degraded (through the boot script,
 # which also keeps its output for the panic), the operator answers y, and the

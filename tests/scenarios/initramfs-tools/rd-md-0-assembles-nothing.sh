@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Slow: init gives up on the root after its 30 s.
 # rd.md=0 (dracut's switch, honoured here too): no md assembly in the
 # initramfs at all. With root=/dev/md0 init waits for it, running the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The how-to's mistake: root=/dev/vda, a raw member of the root mirror
 # (metadata 1.0: the ext4 inside the mirror is whole on each member). init
 # would not even wait for it, so local-premount/mdguard assembles /dev/md0

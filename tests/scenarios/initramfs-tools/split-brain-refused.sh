@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Both halves of the root mirror were run alone and written to: each
 # records the other as failed. mdguard refuses to pick one by itself (mdadm
 # would keep whichever it read first): the boot stops with both halves

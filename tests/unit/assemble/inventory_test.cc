@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Scanning a system through the System seam: a sysfs tree and device images
 // laid out under a temporary root, as the kernel would show them.
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The planner on members real mdadm made with the features and states of
 // issue 11 (tests/fixtures/features, scripts/make-feature-fixtures.sh).
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The planner never starts what it does not understand, and never counts
 // what cannot serve data (issue 11): superblocks built field by field here,
 // for the states real mdadm cannot be asked to leave behind on demand (the

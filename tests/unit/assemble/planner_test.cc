@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The planner's decisions on superblocks real mdadm wrote (the fixtures).
 #include <catch2/catch.hpp>
 

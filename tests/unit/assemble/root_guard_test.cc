@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The root guard's verdicts, on device facts as the gathering step reports them.
 #include <catch2/catch.hpp>
 

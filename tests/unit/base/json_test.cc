@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The JSON writer: every string it prints is valid UTF-8 JSON, whatever bytes
 // it was given (a superblock name is 32 arbitrary bytes), with ill-formed
 // UTF-8 replaced as the Unicode Standard recommends (one U+FFFD per maximal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Boot code on each disk, judged on images grub-install really wrote.
 #include <catch2/catch.hpp>
 

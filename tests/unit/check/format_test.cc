@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `mdguard check`'s outputs for programs: the Prometheus metrics
 // (node_exporter's conventions, docs/metrics.md) and the JSON document
 // (docs/json.md), both valid for every input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fstab checks on the how-to's machine: old partitions, array UUIDs, pivots.
 #include <algorithm>
 #include <catch2/catch.hpp>

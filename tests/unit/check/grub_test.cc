@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The GRUB area of `check`: what the default entry boots, on the how-to's
 // machine (md0 of 0.90 members holding /, plain hda1 the old root), from
 // real grub.cfg and menu.lst texts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The initrd checks on archives packed by the real cpio tool.
 #include <unistd.h>
 

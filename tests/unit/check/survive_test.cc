@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Losing each disk in turn, on boot code grub-install really wrote.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Every output for programs, from the binary itself, on every fixture: each
 // --json document (check, plan, examine, assemble --dry-run, guard-root) is
 // valid UTF-8 JSON with "schema" as its first member (the metrics of every

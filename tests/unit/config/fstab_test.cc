@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fstab, /proc/mounts, /etc/mtab and mountinfo, with texts as the systems
 // of the how-to write them: a Debian fstab before and after moving / onto
 // /dev/md0, an mtab that pivot_root left behind, and the kernel's lists.

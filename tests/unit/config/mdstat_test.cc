@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/mdstat and md sysfs attributes against what Linux 6.1 wrote in a
 // QEMU guest (tests/fixtures/mdstat, scripts/make-mdstat-fixtures.sh).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // root= as the kernel and the initrd read it: every form, and what is refused.
 #include "config/root_spec.h"
 

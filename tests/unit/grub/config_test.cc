@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // parse_grub_cfg() on grub.cfg as the distributions write it (Debian,
 // Ubuntu, RHEL 9 with its BLS entries), with their grubenv and
 // /etc/default/grub: what the checks read from them.

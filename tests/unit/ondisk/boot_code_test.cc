@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Boot code detection and the FAT reader, on disks where the real tools put
 // the boot code (tests/fixtures/bootcode, scripts/make-bootcode-fixtures.sh:
 // grub-install on loop devices, Syslinux's MBRs, mkfs.vfat + mtools ESPs),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The feature inventory (ondisk/features.h): every superblock real mdadm
 // wrote for the fixtures is understood; each bit, role and state mdguard
 // does not start arrays with is named, with its stable code.

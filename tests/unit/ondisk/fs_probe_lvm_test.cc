@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // LVM2 physical volume labels, as `mdguard plan` must see them on a disk
 // about to become an md member. Labels are built here the way pvcreate
 // writes them (lib/label/label.c, lib/format_text/format-text.c), with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The filesystem probers against what blkid says: the recorded output of
 // `blkid -o export` beside each fixture (tests/fixtures/filesystems), and,
 // when blkid is installed, a live `blkid -p` on the same bytes, on damaged

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading what real mdadm wrote: every fixture against mdadm's own view of it
 // (the MANIFEST, made from `mdadm --examine --export`), and the situations the
 // assembler will have to judge.
@@ -192,8 +193,7 @@ TEST_CASE("truncation sweep over real member images", "[fixtures][truncation]") 
 // superblock its data area holds, exactly at the md device's 0.90 place. It
 // records more sectors per device than lie before it there: the kernel
 // refuses it (super_90_load), and so it is no member of anything.
-TEST_CASE("a superblock that does not fit the device it is read from is refused",
-          "[fixtures]") {
+TEST_CASE("a superblock that does not fit the device it is read from is refused", "[fixtures]") {
   auto bytes = fixture_bytes("twosb-a.img");
   std::shared_ptr<const BlockDevice> whole = memory_device("twosb-a.img", bytes);
   auto on_member = probe_superblocks(*whole);

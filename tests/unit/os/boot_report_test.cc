@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /run/mdguard/status.json is the record of what happened at boot: written
 // in the initrd, never by a run by hand after boot (issue 11, case 11).
 #include <unistd.h>

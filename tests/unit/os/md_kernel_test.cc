@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Starting arrays touches only md devices this run creates (issue 11, case
 // 4: a failed start stopped a running md0). On a fixture root, where no
 // ioctl can reach a kernel: what start_array does before it would.

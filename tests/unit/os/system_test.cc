@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fixture side of the System seam: compressed device images, partitions
 // read from their disk, and initrd trees read like packed images.
 #include <catch2/catch.hpp>

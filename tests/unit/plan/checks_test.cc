@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Each check of `mdguard plan` fails on the situation it is for, and only
 // on that one.
 #include "plan/checks.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The migration's shape from facts: naming, boot mode, which partitions
 // become which arrays with which metadata, and how large the target must be.
 #include "plan/layout.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The steps' commands, exactly as an administrator would paste them, for
 // each kind of machine. (tests/plan/plan-fixtures.sh runs the partitioning
 // and editing ones with the real tools on fixture images.)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The checkers the tests and fuzzers judge mdguard's output with
 // (tests/support/): a checker that accepts everything would let every
 // output test pass, so each rule it enforces is shown failing here.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=dash  # busybox sh: POSIX and local, as dash
 # Guest side of the busybox scenarios: /vm/boot.sh in the initramfs (busybox
 # sh), sourced after /vm/lib.sh by the script ../lib.sh's `boot` writes.

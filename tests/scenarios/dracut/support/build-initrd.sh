@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds a dracut initrd with the real dracut 059 (Debian's dracut-core .deb,
 # unpacked into a private folder: it cannot be installed beside
 # initramfs-tools) for the tests in this folder, and prints its path.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Makes the disks the dracut tests boot: a tiny ext4 root file system
 # (busybox-static and root-init.sh as /sbin/init) inside real md RAID-1
 # arrays of two virtual disks, created by real mdadm in a QEMU guest (the

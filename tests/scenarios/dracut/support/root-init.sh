@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # /sbin/init of the test root file system (busybox sh), built into the ext4
 # inside the RAID-1 by make-rootfs.sh. Reaching it proves the
 # initrd mounted the root and switched to it. It reports what it booted from

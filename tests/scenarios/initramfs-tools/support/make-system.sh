@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the demo system the initramfs-tools tests and scripts/demo.sh boot:
 # a Debian-style root file system on a two-disk RAID-1 (metadata 1.0, like
 # a mirror GRUB can read, and like the how-to's: the file system starts at

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the real mkinitramfs as if mdguard's package were installed and the
 # machine's /etc were another system's, without changing this machine: in
 # a private mount namespace, STAGE's /usr/sbin and

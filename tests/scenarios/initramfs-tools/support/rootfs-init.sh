@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # /sbin/init of the demo system's root file system (busybox). Reaching it
 # means initramfs-tools' /init mounted the root and handed over. It says so
 # on the console, shows what the initramfs left behind (/proc/mdstat,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module 99mdguard-test: test-only, never installed. The dracut
 # scenarios add it to the images they boot (through a private dracutbasedir,
 # support/build-initrd.sh) so that a boot that stops inside the initrd

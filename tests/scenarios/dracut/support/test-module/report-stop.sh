@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # emergency and shutdown-emergency hook of the test-only 99mdguard-test
 # module: the initrd stopped the boot. Reports the md state it leaves
 # (@@RESULT/@@FILE lines on ttyS1, read by tests/vm/lib.sh), then what
