@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Is the GRUB 2 core image on a disk the one grub-install last wrote to
 // /boot/grub/i386-pc/core.img? A disk can carry a core image from before a
 // migration: its embedded prefix names a partition that is gone, it lacks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The GRUB core image on a disk against the core.img grub-install wrote,
 // on the disks grub-install really wrote (tests/fixtures/bootcode). The
 // file is rebuilt from the disk the way grub-bios-setup's changes are
