@@ -8,7 +8,8 @@
 #
 #   scripts/make-system-fixtures.sh [--out DIR] [NAME...]
 #
-# Needs sfdisk, mke2fs, mdadm (--examine only), cpio, gzip, xz: all from
+# Needs sfdisk, mke2fs, mdadm (--examine only), cpio, gzip, xz, grub-mkimage
+# and grub-pc-bin's /usr/lib/grub/i386-pc: all from
 # scripts/setup.sh. Runs in a few seconds; writes nothing outside DIR and
 # build/system-fixtures.
 set -euo pipefail
@@ -409,6 +410,23 @@ grub_one_disk_changes() {
 }
 variant grub-one-disk "GRUB in sda's MBR only; sdb's MBR and gap are empty." <<'EOF'
 error boot-code-missing
+error survive-disk-loss
+EOF
+
+grub_core_stale_changes() {
+  # sdb still holds the core image from before the migration: the one
+  # grub-mkimage makes (GRUB 2.06-13+deb12u2, as the bootcode fixtures) for
+  # / as plain ext4 on the first partition, without the md modules, embedded
+  # as grub-bios-setup --no-rs-codes does. sda and /boot/grub/i386-pc/core.img
+  # hold what grub-install wrote since.
+  grub-mkimage -O i386-pc -d /usr/lib/grub/i386-pc -p '(hd0,msdos1)/boot/grub' \
+    -o "$W/old-core.img" biosdisk part_msdos ext2
+  xz -dc "$T/dev/sdb.xz" >"$W/sdb.img"
+  embed_core sdb "$W/old-core.img"
+  xz -9 -T1 -c "$W/sdb.img" >"$T/dev/sdb.xz"
+}
+variant grub-core-stale "GRUB in both MBRs, but sdb's core image is one from before the migration (prefix (hd0,msdos1)/boot/grub, no md modules), not the /boot/grub/i386-pc/core.img grub-install wrote since: booted alone, sdb stops at grub rescue>." <<'EOF'
+error boot-code-stale
 error survive-disk-loss
 EOF
 

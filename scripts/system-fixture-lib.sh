@@ -127,12 +127,71 @@ put() {
 }
 
 # GRUB for BIOS, copied from the disk grub-install wrote: boot.img in the MBR
-# (before the partition table) and core.img in the sectors after it.
+# (before the partition table) and core.img in the sectors after it; and
+# /boot/grub/i386-pc/core.img, the file grub-install wrote it from.
 grub_mbr() {
   local src
   src=$(member bootcode grub-mbr)
   dd if="$src" of="$W/$1.img" bs=440 count=1 conv=notrunc status=none
   dd if="$src" of="$W/$1.img" bs=512 skip=1 seek=1 count=2047 conv=notrunc status=none
+  grub_core_file "$src" 1
+}
+
+# Little-endian integers of FILE: le FILE OFFSET BYTES.
+le() { od -A n -t "u$3" -j "$2" -N "$3" "$1" | tr -d ' '; }
+
+# grub_core_file SRC FIRST: /boot/grub/i386-pc/core.img as grub-install left
+# it, rebuilt from the core image grub-install embedded in the disk image SRC
+# at sector FIRST by undoing what grub-bios-setup changes (GRUB 2.06
+# util/setup.c; src/ondisk/grub_core.h): the image is nsec * 512 bytes minus
+# the Reed-Solomon field's value (at 0x10 of its second sector,
+# include/grub/offsets.h), which the file holds as 0; its first sector is
+# diskboot.img with the block list grub-mkimage writes (util/mkimage.c: the
+# count of the sectors after it at 0x1fc), here from grub-pc-bin's
+# diskboot.img of the same GRUB version (2.06-13+deb12u2).
+grub_core_file() {
+  local src=$1 first=$2 len redundancy size diskboot=/usr/lib/grub/i386-pc/diskboot.img
+  local out=$T/boot/grub/i386-pc/core.img
+  [[ -f $diskboot ]] || die "grub_core_file: $diskboot is missing (grub-pc-bin)"
+  cmp -s -n $((0x1f4)) "$diskboot" <(dd if="$src" bs=512 skip="$first" count=1 status=none) ||
+    die "grub_core_file: $src has no diskboot.img of this GRUB at sector $first"
+  [[ $(le "$src" $((first * 512 + 0x1f4 - 12 + 8)) 2) == 0 ]] ||
+    die "grub_core_file: the core image in $src is in more than one piece"
+  len=$(le "$src" $((first * 512 + 0x1fc)) 2)
+  redundancy=$(le "$src" $(((first + 1) * 512 + 0x10)) 4)
+  size=$(((len + 1) * 512 - redundancy))
+  mkdir -p "${out%/*}"
+  {
+    head -c $((0x1fc)) "$diskboot"
+    u16 $(((size - 512 + 511) / 512))
+    tail -c 2 "$diskboot"
+    dd if="$src" bs=512 skip=$((first + 1)) count=$((size - 512)) iflag=count_bytes status=none
+  } >"$out.tmp"
+  # The Reed-Solomon field back at grub-mkimage's 0.
+  printf '\0\0\0\0' | dd of="$out.tmp" bs=1 seek=$((512 + 0x10)) conv=notrunc status=none
+  mv "$out.tmp" "$out"
+}
+
+# A 16-bit little-endian integer, as bytes.
+u16() { printf '%b' "$(printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)))"; }
+
+# embed_core DISK FILE: what grub-bios-setup --no-rs-codes does with the
+# core image FILE on an MBR disk (GRUB 2.06 util/setup.c): FILE into the gap
+# from sector 1 (the gap cleared first, the rest of its last sector zero),
+# and its first sector's block list one entry, the sectors after it
+# {start 2, nsec - 1 sectors, segment 0x820}, ended by a zero entry; boot.img
+# already names sector 1 (0x5c).
+embed_core() {
+  local disk=$W/$1.img file=$2 nsec
+  nsec=$((($(stat -c %s "$file") + 511) / 512))
+  dd if=/dev/zero of="$disk" bs=512 seek=1 count=2047 conv=notrunc status=none
+  dd if="$file" of="$disk" bs=512 seek=1 conv=notrunc status=none
+  {
+    printf '\x02\0\0\0\0\0\0\0'
+    u16 $((nsec - 1))
+    u16 $((0x820))
+  } | dd of="$disk" bs=1 seek=$((512 + 0x1f4)) conv=notrunc status=none
+  dd if=/dev/zero of="$disk" bs=1 seek=$((512 + 0x1f4 - 12)) count=12 conv=notrunc status=none
 }
 
 # GRUB on GPT: boot.img in the protective MBR, core.img in the BIOS boot
@@ -143,6 +202,7 @@ grub_gpt() {
   [[ $(part_field "$1" "${2:-1}" start) == 2048 ]] || die "grub_gpt: BIOS boot partition must start at 2048"
   dd if="$src" of="$W/$1.img" bs=440 count=1 conv=notrunc status=none
   dd if="$src" of="$W/$1.img" bs=512 skip=2048 seek=2048 count=2048 conv=notrunc status=none
+  grub_core_file "$src" 2048
 }
 
 # sysfs: the disk and its partitions, as the kernel lists them.

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "check/boot.h"
 
+#include <algorithm>
+
+#include "config/paths.h"
+
 namespace mdguard {
 namespace {
 
@@ -58,12 +62,49 @@ bool disk_boots(BootMode mode, const DiskBoot& d, std::string& why) {
     why = d.error;
     return false;
   }
+  if (mode == BootMode::bios && d.core.state == CoreCheck::State::different) {
+    why = "the GRUB core image on " + d.disk + " is not the one grub-install last wrote to " +
+          paths::kGrubCoreImage;
+    return false;
+  }
   return mode == BootMode::uefi ? uefi_boots(*d.code, why) : bios_boots(*d.code, why);
+}
+
+std::string core_not_compared(const std::vector<DiskBoot>& boot_disks) {
+  // Disks grouped by why, in the order of the disks: usually one reason.
+  std::vector<std::pair<std::string, std::string>> by_why;
+  for (const DiskBoot& d : boot_disks) {
+    if (d.core.state != CoreCheck::State::not_compared) continue;
+    auto it = std::find_if(by_why.begin(), by_why.end(),
+                           [&](const auto& w) { return w.first == d.core.why; });
+    if (it == by_why.end())
+      by_why.push_back({d.core.why, d.disk});
+    else
+      it->second += ", " + d.disk;
+  }
+  std::string out;
+  for (const auto& [why, disks] : by_why)
+    out += (out.empty() ? "" : "; ") + std::string("the GRUB core image on ") + disks +
+           " was not compared with " + paths::kGrubCoreImage + ": " + why;
+  return out;
 }
 
 void check_boot_code(BootMode mode, const std::vector<DiskBoot>& boot_disks, Findings& out) {
   for (const DiskBoot& d : boot_disks) {
     std::string why;
+    if (mode == BootMode::bios && d.code && d.core.state == CoreCheck::State::different) {
+      out.add({"boot-code-stale", Finding::Severity::error, kArea, d.disk,
+               "the GRUB core image on " + d.disk + " is not the one grub-install last wrote to " +
+                   paths::kGrubCoreImage + ": it may look for /boot where it no longer is (" +
+                   d.core.why + ")",
+               "A core image from before a migration names the old /boot partition in its "
+               "prefix and lacks the md modules: booted from " +
+                   d.disk +
+                   ", GRUB stops at `grub rescue>`; with both disks the firmware may "
+                   "pick this one.",
+               bios_fix(d)});
+      continue;
+    }
     if (disk_boots(mode, d, why)) {
       if (mode == BootMode::bios && d.code->bios.loader != BiosLoader::grub2)
         out.add({"boot-code-not-grub", Finding::Severity::warning, kArea, d.disk,

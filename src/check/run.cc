@@ -20,6 +20,7 @@
 #include "grub/default_entry.h"
 #include "grub/grubenv.h"
 #include "initrd/tree.h"
+#include "ondisk/grub_core.h"
 #include "os/device_scan.h"
 
 namespace mdguard {
@@ -133,10 +134,33 @@ std::vector<std::string> boot_disks(const std::vector<Placement>& vital,
   return {disks.begin(), disks.end()};
 }
 
-std::vector<DiskBoot> read_boot_code(const System& live, const std::vector<std::string>& disks) {
+// Each disk's GRUB core image against what grub-install last wrote to /boot
+// (ondisk/grub_core.h). What cannot be read is "not compared", never "same".
+CoreCheck compare_core(const BlockDevice& dev, const GrubCore& core, const FileRead& file) {
+  using S = CoreCheck::State;
+  if (!file)
+    return {S::not_compared, file.status == FileRead::Status::missing
+                                 ? "it does not exist"
+                                 : "it cannot be read (" + file.reason + ")"};
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(file.text.data()),
+                                 file.text.size());
+  auto on_disk = read_grub_core(dev, core, bytes.size());
+  if (!on_disk) return {S::not_compared, on_disk.error().message};
+  CoreComparison c = compare_grub_core(*on_disk, core.sectors * 512, bytes);
+  switch (c.result) {
+    case CoreComparison::Result::same: return {S::same, ""};
+    case CoreComparison::Result::different: return {S::different, c.detail};
+    case CoreComparison::Result::not_a_core: return {S::not_compared, c.detail};
+  }
+  return {S::not_compared, "?"};
+}
+
+std::vector<DiskBoot> read_boot_code(const System& live, const System& target, BootMode mode,
+                                     const std::vector<std::string>& disks) {
   std::vector<DiskBoot> out;
+  std::optional<FileRead> core_file;
   for (const std::string& d : disks) {
-    DiskBoot b{d, std::nullopt, ""};
+    DiskBoot b{d, std::nullopt, "", {}};
     auto dev = live.open_device(d);
     if (!dev) {
       b.error = dev.error().message;
@@ -144,6 +168,11 @@ std::vector<DiskBoot> read_boot_code(const System& live, const std::vector<std::
       b.code = *code;
     } else {
       b.error = code.error().message;
+    }
+    const std::optional<GrubCore>& grub = b.code ? b.code->bios.grub : std::nullopt;
+    if (mode == BootMode::bios && grub && grub->state == GrubCore::State::found) {
+      if (!core_file) core_file = target.load(paths::kGrubCoreImage);
+      b.core = compare_core(**dev, *grub, *core_file);
     }
     out.push_back(std::move(b));
   }
@@ -400,13 +429,21 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
   s.vital = vital;
   s.disk_of = disk_of;
   auto disks = boot_disks(s.vital, disk_of);
-  s.boot_code = read_boot_code(live, disks);
+  s.boot_code = read_boot_code(live, target, s.mode, disks);
   if (wanted("boot code")) {
     check_boot_code(s.mode, s.boot_code, r.findings);
+    std::string same;
+    for (const DiskBoot& d : s.boot_code)
+      if (d.core.state == CoreCheck::State::same) same += (same.empty() ? "" : ", ") + d.disk;
     if (disks.empty())
       r.not_checked["boot code"] = "fstab names no disk that holds / or /boot";
+    else if (std::string why = core_not_compared(s.boot_code); !why.empty())
+      r.not_checked["boot code"] = why;
     else
-      r.looked_at["boot code"] = join(disks);
+      r.looked_at["boot code"] =
+          join(disks) + (same.empty() ? ""
+                                      : "; the GRUB core image on " + same + " is the one " +
+                                            "grub-install last wrote to " + paths::kGrubCoreImage);
   }
   std::set<std::string> candidates(disks.begin(), disks.end());
   for (const Placement& p : s.vital) {

@@ -43,14 +43,20 @@ bool keeps(const SurviveInput& in, const Placement& p, const std::string& lost, 
 }
 
 bool code_elsewhere(const SurviveInput& in, const std::string& lost, std::string& how) {
+  std::string stale;  // remaining disks whose core image is not /boot's
   for (const DiskBoot& d : in.boot_code) {
     std::string why;
     if (d.disk != lost && disk_boots(in.mode, d, why)) {
       how = "boot code on " + d.disk;
+      if (d.core.state == CoreCheck::State::not_compared)
+        how += " (its GRUB core image not compared with /boot's)";
       return true;
     }
+    if (d.disk != lost && d.core.state == CoreCheck::State::different)
+      stale += (stale.empty() ? "" : "; ") + why;
   }
   how = "no remaining disk carries " + std::string(to_string(in.mode)) + " boot code";
+  if (!stale.empty()) how += " that leads to this /boot (" + stale + ")";
   return false;
 }
 

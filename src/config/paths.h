@@ -27,6 +27,10 @@ inline constexpr std::array<const char*, 2> kGrubLegacyConfig = {"/boot/grub/men
                                                                  "/boot/grub/grub.conf"};
 inline constexpr const char* kGrubLegacyDefault = "/boot/grub/default";
 inline constexpr const char* kGrubDir = "/boot/grub";
+// The core image grub-install last built and handed to grub-bios-setup
+// (GRUB 2.06 util/grub-install.c: PLATFORM_DIR/core.img under the boot
+// directory), for comparing with what each disk holds.
+inline constexpr const char* kGrubCoreImage = "/boot/grub/i386-pc/core.img";
 inline constexpr const char* kBlsEntries = "/boot/loader/entries";
 
 // The kernel's view of the machine.

@@ -539,6 +539,7 @@ Result<GrubCore> grub_core(const BlockDevice& disk, Bytes mbr, const PartitionTa
     g.sectors += count;
   }
   g.state = GrubCore::State::found;
+  for (const Range& r : ranges) g.blocks.push_back({r.start, r.count});
   if (ranges.size() > 1) {
     auto next = disk.read(ranges[1].start * kSector, kSector);
     if (!next) return next.error();

@@ -165,6 +165,12 @@ struct GrubCore {
   // empty when not found.
   std::string location;
   unsigned partition = 0;  // the partition holding it, for the last three
+  // Where core.img's sectors are, in order: its first sector, then the
+  // block list's entries (start LBA, sector count). Empty when not found.
+  struct Block {
+    uint64_t start = 0, count = 0;
+  };
+  std::vector<Block> blocks;
 };
 
 // "found", "missing", "incomplete", "past-end"

@@ -16,7 +16,7 @@ DiskBoot disk(const std::string& name, const std::string& fixture) {
   auto dev = memory_device(name, bytes);
   auto code = detect_boot_code(*dev);
   REQUIRE(code);
-  return DiskBoot{name, *code, ""};
+  return DiskBoot{name, *code, "", {}};
 }
 
 std::vector<std::string> ids(BootMode mode, const std::vector<DiskBoot>& disks) {
@@ -55,8 +55,48 @@ TEST_CASE("UEFI needs a loader on an ESP of each disk", "[check-boot]") {
 }
 
 TEST_CASE("an unreadable disk cannot boot", "[check-boot]") {
-  DiskBoot broken{"/dev/sdc", std::nullopt, "/dev/sdc: read failed"};
+  DiskBoot broken{"/dev/sdc", std::nullopt, "/dev/sdc: read failed", {}};
   std::string why;
   CHECK_FALSE(disk_boots(BootMode::bios, broken, why));
   CHECK(why == "/dev/sdc: read failed");
+}
+
+TEST_CASE("a disk whose core image is not core.img is stale and does not boot", "[check-boot]") {
+  DiskBoot sda = disk("/dev/sda", "grub-mbr.img");
+  sda.core = {CoreCheck::State::same, ""};
+  DiskBoot sdb = disk("/dev/sdb", "grub-mbr.img");
+  sdb.core = {CoreCheck::State::different, "they differ from byte 600 on"};
+  std::string why;
+  CHECK(disk_boots(BootMode::bios, sda, why));
+  CHECK_FALSE(disk_boots(BootMode::bios, sdb, why));
+  CHECK(why.find("not the one grub-install last wrote") != std::string::npos);
+  // UEFI does not load the MBR's core image.
+  CHECK(disk_boots(BootMode::uefi, disk("/dev/sdb", "grub-gpt.img"), why));
+  Findings f;
+  check_boot_code(BootMode::bios, {sda, sdb}, f);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].id == "boot-code-stale");
+  CHECK(f.items[0].severity == Finding::Severity::error);
+  CHECK(f.items[0].subject == "/dev/sdb");
+  CHECK(f.items[0].what.find("/boot/grub/i386-pc/core.img") != std::string::npos);
+  CHECK(f.items[0].fix.rfind("`grub-install /dev/sdb`", 0) == 0);
+}
+
+TEST_CASE("a core image not compared is said, never passed", "[check-boot]") {
+  DiskBoot sda = disk("/dev/sda", "grub-mbr.img");
+  sda.core = {CoreCheck::State::same, ""};
+  CHECK(core_not_compared({sda}).empty());
+  DiskBoot sdb = disk("/dev/sdb", "grub-mbr.img");
+  sdb.core = {CoreCheck::State::not_compared, "it does not exist"};
+  CHECK(core_not_compared({sda, sdb}) ==
+        "the GRUB core image on /dev/sdb was not compared with /boot/grub/i386-pc/core.img: it "
+        "does not exist");
+  DiskBoot sdc = sdb;
+  sdc.disk = "/dev/sdc";
+  CHECK(core_not_compared({sdb, sda, sdc}) ==
+        "the GRUB core image on /dev/sdb, /dev/sdc was not compared with "
+        "/boot/grub/i386-pc/core.img: it does not exist");
+  // Not compared is no "does not boot": the area says it did not look.
+  std::string why;
+  CHECK(disk_boots(BootMode::bios, sdb, why));
 }

@@ -15,7 +15,7 @@ DiskBoot disk(const std::string& name, const std::string& fixture) {
   auto dev = memory_device(name, fixture_bytes_in("bootcode", fixture));
   auto code = detect_boot_code(*dev);
   REQUIRE(code);
-  return DiskBoot{name, *code, ""};
+  return DiskBoot{name, *code, "", {}};
 }
 
 ArrayFacts mirror(const std::string& devname, const std::string& a, const std::string& b) {
@@ -86,4 +86,17 @@ TEST_CASE("during a rebuild, losing the only in-sync disk does not boot", "[surv
   CHECK(rows[1].problems[0].find("loses too many members") != std::string::npos);
   CHECK(rows[1].problems[0].find("/dev/sda1 not in sync yet") != std::string::npos);
   CHECK(format_survive_table(rows).find("without /dev/sdb: DOES NOT BOOT") != std::string::npos);
+}
+
+TEST_CASE("a stale core image on the second disk: losing the first stops the machine",
+          "[survive]") {
+  SurviveInput in = two_disks("grub-mbr.img");
+  in.boot_code[0].core = {CoreCheck::State::same, ""};
+  in.boot_code[1].core = {CoreCheck::State::different, "they differ from byte 600 on"};
+  auto rows = survive_one_disk(in);
+  REQUIRE(rows.size() == 2);
+  CHECK_FALSE(rows[0].boots());  // sda gone: only sdb's stale image is left
+  CHECK(rows[1].boots());        // sdb gone: sda boots what grub-install wrote
+  CHECK(format_survive_table(rows).find("without /dev/sda: DOES NOT BOOT") != std::string::npos);
+  CHECK(rows[0].problems[0].find("not the one grub-install last wrote") != std::string::npos);
 }
