@@ -98,5 +98,6 @@ TEST_CASE("a stale core image on the second disk: losing the first stops the mac
   CHECK_FALSE(rows[0].boots());  // sda gone: only sdb's stale image is left
   CHECK(rows[1].boots());        // sdb gone: sda boots what grub-install wrote
   CHECK(format_survive_table(rows).find("without /dev/sda: DOES NOT BOOT") != std::string::npos);
+  REQUIRE_FALSE(rows[0].problems.empty());
   CHECK(rows[0].problems[0].find("not the one grub-install last wrote") != std::string::npos);
 }
