@@ -66,6 +66,13 @@ if ! diff <(LC_ALL=C sort "$work/listed") <(LC_ALL=C sort "$work/names") >"$work
   sed 's/^/    /' "$work/diff"
 fi
 
+# A spec Catch2 reads as an option ('-') or as an exclusion ('~') runs
+# something else: the joined spec below cannot see it, it is not first.
+if grep -E '^[-~]' "$work/specs" >"$work/lead"; then
+  fail "CTest specs that Catch2 reads as an option or an exclusion (a name starting with '-' or '~'):"
+  sed 's/^/    /' "$work/lead"
+fi
+
 # Together the registered specs select every case: joined by ',' they are one
 # Catch2 spec that ORs them (separate arguments would AND them), and Catch2
 # lists what it selects. A spec that selects nothing leaves its case out here

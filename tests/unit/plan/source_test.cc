@@ -178,7 +178,7 @@ TEST_CASE("size: an unknown sector size is a warning, not ok", "[plan]") {
   CHECK(r.notes.looked_at.at("size").find("sectors") == std::string::npos);
 }
 
-TEST_CASE("--to: an image file is named as a regular file, a fixture's disk still works",
+TEST_CASE("an image file given to --to is named as a regular file, a fixture's disk still works",
           "[plan]") {
   std::string tree = std::string(MDGUARD_SOURCE_DIR) + "/tests/fixtures/systems/plan-howto-ide";
   System live(tree);
