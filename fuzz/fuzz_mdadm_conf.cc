@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     report.arrays.push_back(f);
     if (report.arrays.size() >= 16) break;
   }
-  check_mdadm_conf(conf, report.arrays, {"sda", "sda1", head}, head, report.findings);
-  check_mdadm_conf(std::nullopt, report.arrays, {}, "", report.findings);
+  check_mdadm_conf(conf, report.arrays, {"sda", "sda1", head}, head, Rebuilder{}, report.findings);
+  check_mdadm_conf(std::nullopt, report.arrays, {}, "", Rebuilder{}, report.findings);
   fuzzing::render_check(report);
 
   std::vector<Diagnostic> diags;
