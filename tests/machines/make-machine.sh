@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A single-disk test machine of a layout (layouts/LAYOUT.sh), installed
+# from the base root (build-base.sh) the way Debian's installer leaves one:
+# partitions, file systems, the tree copied in, fstab by UUID; then its
+# first boot (the base's kernel and initrd, root= given) runs
+# jobs/install-boot-loader.sh inside the guest: update-initramfs,
+# grub-install on /dev/vda and update-grub by the machine's own tools, so
+# every device name GRUB and the initrd record is the guest's.
+#
+#   tests/machines/make-machine.sh LAYOUT [--out DIR]
+#
+# Copies the machine (sparse) to DIR (default build/machines/work/LAYOUT)
+# as LAYOUT-a.img and prints its path. The built machine is cached in
+# build/machines/cache/machine-LAYOUT-HASH/ (HASH over the base's key, this
+# script, the layout, boot.sh, lib.sh and the first-boot job), so a second
+# run only copies it. The file systems' UUIDs and the disk identifier are
+# derived from the layout's name: every build names the same things.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+layout="" out=""
+while (($#)); do
+  case $1 in
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '3,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) die "make-machine.sh: unknown option $1" ;;
+    *) [[ -z $layout ]] || die "make-machine.sh: one LAYOUT only"; layout=$1; shift ;;
+  esac
+done
+if [[ -z $layout ]]; then
+  layouts=("$MC_DIR"/layouts/*.sh)
+  layouts=("${layouts[@]##*/}")
+  die "usage: make-machine.sh LAYOUT [--out DIR] (layouts: ${layouts[*]%.sh})"
+fi
+layout_file=$MC_DIR/layouts/$layout.sh
+[[ -f $layout_file ]] || die "make-machine.sh: no layout $layout_file"
+# shellcheck source=layouts/howto.sh
+. "$layout_file"
+out=${out:-$MC_WORK/$layout}
+job=$MC_DIR/jobs/install-boot-loader.sh
+[[ $LAYOUT_FIRMWARE == bios ]] || die "make-machine.sh: only BIOS layouts are made so far ($layout is $LAYOUT_FIRMWARE)"
+
+base=$("$MC_DIR/build-base.sh" --firmware "$LAYOUT_FIRMWARE")
+key=$(hash_inputs "$0" "$layout_file" "$MC_DIR/boot.sh" "$MC_DIR/lib.sh" "$job" --words "${base##*/}")
+cached=$MC_CACHE/machine-$layout-$key
+disk_name=$layout-a.img
+
+if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
+  need_tools sfdisk losetup mkfs.ext4 mkswap mount umount tar sha256sum
+  ((EUID == 0)) || die "make-machine.sh needs root (loop devices, mounts)"
+  t0=$(now)
+  tmp=$(mktemp -d "$MC_CACHE/.machine-$layout-XXXXXX")
+  on_exit "rm -rf '$tmp'"
+  img=$tmp/$disk_name
+  truncate -s "$LAYOUT_DISK_SIZE" "$img"
+  sfdisk --quiet "$img" <<<"$LAYOUT_TABLE"
+
+  loop=$(losetup --find --show --partscan "$img")
+  on_exit "losetup -d '$loop'"
+  for entry in "${LAYOUT_FILESYSTEMS[@]}"; do
+    read -r part _ <<<"$entry"
+    for _ in $(seq 50); do [[ -b ${loop}p$part ]] && break; sleep 0.1; done
+    [[ -b ${loop}p$part ]] || die "no ${loop}p$part after losetup --partscan"
+  done
+
+  # A UUID of the layout's name and the partition: the same on every build.
+  uuid_of() {
+    local h
+    h=$(printf 'mdguard-machine:%s:%s' "$layout" "$1" | sha256sum)
+    printf '%s-%s-4%s-8%s-%s\n' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
+  }
+  mnt=$tmp/root
+  mkdir -p "$mnt"
+  fstab=$tmp/fstab
+  printf '%s\n' '# /etc/fstab: static file system information.' '#' \
+    "# Use 'blkid' to print the universally unique identifier for a" \
+    '# device; this may be used with UUID= as a more robust way to name devices' \
+    '# that works even if disks are added and removed. See fstab(5).' '#' \
+    '# <file system> <mount point>   <type>  <options>       <dump>  <pass>' >"$fstab"
+  for entry in "${LAYOUT_FILESYSTEMS[@]}"; do
+    read -r part type mountpoint <<<"$entry"
+    dev=${loop}p$part
+    uuid=$(uuid_of "$part")
+    case $type in
+      swap)
+        mkswap -q -U "$uuid" "$dev"
+        echo "# swap was on /dev/vda$part during installation" >>"$fstab"
+        printf '%-41s %-15s %-7s %-15s %-7s %s\n' "UUID=$uuid" none swap sw 0 0 >>"$fstab" ;;
+      ext4)
+        mkfs.ext4 -q -U "$uuid" -E "hash_seed=$uuid" "$dev"
+        mkdir -p "$mnt$mountpoint"
+        mount "$dev" "$mnt$mountpoint"
+        on_exit "umount '$mnt$mountpoint'"
+        if [[ $mountpoint == / ]]; then options=errors=remount-ro pass=1; else options=defaults pass=2; fi
+        echo "# $mountpoint was on /dev/vda$part during installation" >>"$fstab"
+        printf '%-41s %-15s %-7s %-15s %-7s %s\n' "UUID=$uuid" "$mountpoint" ext4 "$options" 0 "$pass" >>"$fstab" ;;
+      *) die "layout $layout: file system type $type is not made yet" ;;
+    esac
+  done
+  say "machine $layout: copying the base into the file systems ..."
+  tar --numeric-owner --xattrs --xattrs-include='*' -xpf "$base/root.tar" -C "$mnt"
+  cp "$fstab" "$mnt/etc/fstab"
+  sync
+  # Unmount now (last mounted first), the loop device too: the image must be
+  # whole before QEMU opens it. The on_exit entries then find nothing to do.
+  for ((i = ${#LAYOUT_FILESYSTEMS[@]} - 1; i >= 0; i--)); do
+    read -r part type mountpoint <<<"${LAYOUT_FILESYSTEMS[i]}"
+    [[ $type == swap ]] || umount "$mnt$mountpoint"
+  done
+  losetup -d "$loop"
+  MC_ON_EXIT=("rm -rf '$tmp'")
+  install_seconds=$(since "$t0")
+  say "machine $layout: installed in $install_seconds s; first boot (kernel given, root=/dev/vda$LAYOUT_ROOT_PARTITION) runs $(basename "$job") ..."
+
+  "$MC_DIR/boot.sh" --firmware "$LAYOUT_FIRMWARE" --kernel "$base/vmlinuz" --initrd "$base/initrd.img" \
+    --append "root=/dev/vda$LAYOUT_ROOT_PARTITION ro console=ttyS0,115200n8 no_timer_check" \
+    --job "$job" --job-out "$tmp/first-boot" --log "$tmp/first-boot/console.log" \
+    --expect root-plain --expect-job-status 0 "$img" >"$tmp/first-boot.line" ||
+    { cat "$tmp/first-boot.line"; MC_ON_EXIT=(); die "machine $layout: the first boot failed (kept: $tmp, console in first-boot/)"; }
+  cat "$tmp/first-boot.line" >&2
+  since "$t0" >"$tmp/build-seconds"
+  rm -rf "$cached"
+  mv "$tmp" "$cached"
+  say "machine $layout: built in $(cat "$cached/build-seconds") s (install $install_seconds s, then the first boot)"
+else
+  say "machine $layout: cached in ${cached#"$MC_TOP"/} (built in $(cat "$cached/build-seconds") s)"
+fi
+
+mkdir -p "$out"
+cp --sparse=always "$cached/$disk_name" "$out/$disk_name"
+echo "$out/$disk_name"
