@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The root file system every test machine is installed from: Debian
 # bookworm by mmdebstrap from the mirror apt uses on this host, with a
-# kernel, GRUB for the firmware, mdadm, initramfs-tools, systemd and rsync,
-# and the two units of the test (guest/): the marker and the job runner.
+# kernel, GRUB for the firmware, mdadm, initramfs-tools, systemd and rsync.
+# (make-machine.sh adds the test's units, guest/: the marker and the job.)
 #
 #   tests/machines/build-base.sh [--firmware bios|uefi] [--print-key]
 #
@@ -11,7 +11,7 @@
 # owners and xattrs), DIR/vmlinuz and DIR/initrd.img (the kernel and the
 # initrd the chroot built, for a machine's first boot), DIR/packages.txt
 # (every package and version) and DIR/build-seconds. DIR is
-# build/machines/cache/base-FIRMWARE-HASH, HASH over this script, guest/,
+# build/machines/cache/base-FIRMWARE-HASH, HASH over this script,
 # the apt sources and the package list (--print-key prints it); a second
 # run with the same inputs prints DIR again at no cost. bios installs
 # grub-pc, uefi grub-efi-amd64 (the two conflict); the binaries of both
@@ -54,7 +54,7 @@ done
 ((${#sources[@]})) || die "no apt sources on this host (/etc/apt/sources.list*)"
 
 # lib.sh is not in the key: nothing of it ends up in the base.
-key=$(hash_inputs "$0" "$MC_DIR"/guest/* "${sources[@]}" --words "$firmware" "${packages[@]}")
+key=$(hash_inputs "$0" "${sources[@]}" --words "$firmware" "${packages[@]}")
 base=$MC_CACHE/base-$firmware-$key
 if ((print_key)); then
   echo "$key"
@@ -75,20 +75,15 @@ t0=$(now)
 say "base $firmware: mmdebstrap bookworm (${#packages[@]} packages and their dependencies) ..."
 
 # A machine-id of our own (no first-boot service, the same journal path on
-# every machine), a fixed hostname, the guest's units enabled, GRUB's
-# console settings; no documentation (dpkg leaves it out for later packages
-# too: the root stays small).
-guest=$MC_DIR/guest
+# every machine), a fixed hostname; no documentation (dpkg leaves it out
+# for later packages too: the root stays small). The test's own files
+# (guest/) are make-machine.sh's to add: changing them does not rebuild
+# the base.
 # shellcheck disable=SC2016 # the hooks' "$1" is mmdebstrap's, expanded in its shell
 hooks=(
   --customize-hook='echo 6d6467756172642d6d616368696e6530 >"$1/etc/machine-id"'
   --customize-hook='echo machine >"$1/etc/hostname"'
   --customize-hook='printf "127.0.0.1\tlocalhost\n127.0.1.1\tmachine\n" >"$1/etc/hosts"'
-  --customize-hook="copy-in $guest/mdguard-marker $guest/mdguard-job /usr/local/sbin"
-  --customize-hook="copy-in $guest/mdguard-marker.service $guest/mdguard-job.service /etc/systemd/system"
-  --customize-hook='chroot "$1" systemctl enable mdguard-marker.service mdguard-job.service'
-  --customize-hook='mkdir -p "$1/etc/default/grub.d"'
-  --customize-hook="upload $guest/grub-machine.cfg /etc/default/grub.d/machine.cfg"
   --customize-hook='chroot "$1" dpkg-query -W -f="\${Package} \${Version}\n" >"$1/root/packages.txt"'
 )
 nodoc=(

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A single-disk test machine of a layout (layouts/LAYOUT.sh), installed
 # from the base root (build-base.sh) the way Debian's installer leaves one:
-# partitions, file systems, the tree copied in, fstab by UUID; then its
+# partitions, file systems, the tree copied in, fstab by UUID, and the
+# test's units (guest/: the marker, the job runner; MODULES=dep for a
+# quick update-initramfs); then its
 # first boot (the base's kernel and initrd, root= given) runs
 # jobs/install-boot-loader.sh inside the guest: update-initramfs,
 # grub-install on /dev/vda and update-grub by the machine's own tools, so
@@ -13,7 +15,7 @@
 # Copies the machine (sparse) to DIR (default build/machines/work/LAYOUT)
 # as LAYOUT-a.img and prints its path. The built machine is cached in
 # build/machines/cache/machine-LAYOUT-HASH/ (HASH over the base's key, this
-# script, the layout, boot.sh, lib.sh and the first-boot job), so a second
+# script, the layout, boot.sh, lib.sh, guest/ and the first-boot job), so a second
 # run only copies it. The file systems' UUIDs and the disk identifier are
 # derived from the layout's name: every build names the same things.
 set -euo pipefail
@@ -43,12 +45,12 @@ job=$MC_DIR/jobs/install-boot-loader.sh
 [[ $LAYOUT_FIRMWARE == bios ]] || die "make-machine.sh: only BIOS layouts are made so far ($layout is $LAYOUT_FIRMWARE)"
 
 base=$("$MC_DIR/build-base.sh" --firmware "$LAYOUT_FIRMWARE")
-key=$(hash_inputs "$0" "$layout_file" "$MC_DIR/boot.sh" "$MC_DIR/lib.sh" "$job" --words "${base##*/}")
+key=$(hash_inputs "$0" "$layout_file" "$MC_DIR/boot.sh" "$MC_DIR/lib.sh" "$job" "$MC_DIR"/guest/* --words "${base##*/}")
 cached=$MC_CACHE/machine-$layout-$key
 disk_name=$layout-a.img
 
 if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
-  need_tools sfdisk losetup mkfs.ext4 mkswap mount umount tar sha256sum
+  need_tools sfdisk losetup partx mkfs.ext4 mkswap mount umount tar sha256sum systemctl
   ((EUID == 0)) || die "make-machine.sh needs root (loop devices, mounts)"
   t0=$(now)
   tmp=$(mktemp -d "$MC_CACHE/.machine-$layout-XXXXXX")
@@ -57,12 +59,16 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
   truncate -s "$LAYOUT_DISK_SIZE" "$img"
   sfdisk --quiet "$img" <<<"$LAYOUT_TABLE"
 
-  loop=$(losetup --find --show --partscan "$img")
-  on_exit "losetup -d '$loop'"
+  # One loop device per partition, at its offset: this host's kernel does
+  # not reliably scan a loop device's partition table (losetup --partscan
+  # showed some of the partitions, some not).
+  declare -A loops=()
   for entry in "${LAYOUT_FILESYSTEMS[@]}"; do
     read -r part _ <<<"$entry"
-    for _ in $(seq 50); do [[ -b ${loop}p$part ]] && break; sleep 0.1; done
-    [[ -b ${loop}p$part ]] || die "no ${loop}p$part after losetup --partscan"
+    read -r start sectors < <(partx --show --noheadings --bytes -o START,SECTORS --nr "$part" "$img")
+    [[ -n $sectors ]] || die "layout $layout: no partition $part in the table"
+    loops[$part]=$(losetup --find --show --offset $((start * 512)) --sizelimit $((sectors * 512)) "$img")
+    on_exit "losetup -d '${loops[$part]}'"
   done
 
   # A UUID of the layout's name and the partition: the same on every build.
@@ -81,7 +87,7 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
     '# <file system> <mount point>   <type>  <options>       <dump>  <pass>' >"$fstab"
   for entry in "${LAYOUT_FILESYSTEMS[@]}"; do
     read -r part type mountpoint <<<"$entry"
-    dev=${loop}p$part
+    dev=${loops[$part]}
     uuid=$(uuid_of "$part")
     case $type in
       swap)
@@ -102,6 +108,12 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
   say "machine $layout: copying the base into the file systems ..."
   tar --numeric-owner --xattrs --xattrs-include='*' -xpf "$base/root.tar" -C "$mnt"
   cp "$fstab" "$mnt/etc/fstab"
+  # The test's units (the marker, the job runner) and GRUB's console settings.
+  install -m 755 "$MC_DIR/guest/mdguard-marker" "$MC_DIR/guest/mdguard-job" "$mnt/usr/local/sbin/"
+  install -m 644 "$MC_DIR/guest/mdguard-marker.service" "$MC_DIR/guest/mdguard-job.service" "$mnt/etc/systemd/system/"
+  systemctl --quiet --root="$mnt" enable mdguard-marker.service mdguard-job.service
+  install -m 644 -D "$MC_DIR/guest/grub-machine.cfg" "$mnt/etc/default/grub.d/machine.cfg"
+  install -m 644 "$MC_DIR/guest/initramfs-modules.conf" "$mnt/etc/initramfs-tools/conf.d/modules.conf"
   sync
   # Unmount now (last mounted first), the loop device too: the image must be
   # whole before QEMU opens it. The on_exit entries then find nothing to do.
@@ -109,7 +121,7 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
     read -r part type mountpoint <<<"${LAYOUT_FILESYSTEMS[i]}"
     [[ $type == swap ]] || umount "$mnt$mountpoint"
   done
-  losetup -d "$loop"
+  for part in "${!loops[@]}"; do losetup -d "${loops[$part]}"; done
   MC_ON_EXIT=("rm -rf '$tmp'")
   install_seconds=$(since "$t0")
   say "machine $layout: installed in $install_seconds s; first boot (kernel given, root=/dev/vda$LAYOUT_ROOT_PARTITION) runs $(basename "$job") ..."
@@ -121,6 +133,8 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
     { cat "$tmp/first-boot.line"; MC_ON_EXIT=(); die "machine $layout: the first boot failed (kept: $tmp, console in first-boot/)"; }
   cat "$tmp/first-boot.line" >&2
   since "$t0" >"$tmp/build-seconds"
+  rmdir "$mnt"
+  chmod 755 "$tmp"
   rm -rf "$cached"
   mv "$tmp" "$cached"
   say "machine $layout: built in $(cat "$cached/build-seconds") s (install $install_seconds s, then the first boot)"
