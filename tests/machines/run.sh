@@ -3,9 +3,11 @@
 # The first end-to-end run of the real machines (issue 13, phase 1): the
 # how-to's machine built and booted through SeaBIOS (no -kernel: the MBR,
 # GRUB, its grub.cfg, the machine's own initrd), `/` must come up on
-# /dev/vda1; then, with a second blank disk attached, mdguard's .deb is
-# installed in the guest and `mdguard check` and `mdguard plan --to
-# /dev/vdb --json` run there. Prints the time of each stage and the plan.
+# /dev/vda1; a blank disk and the machine with GRUB's modules moved away
+# must end as no-boot-loader and grub-rescue; then, with a second blank
+# disk attached, mdguard's .deb is installed in the guest and `mdguard
+# check` and `mdguard plan --to /dev/vdb --json` run there. Prints the
+# time of each stage and the plan. Runs as root (loop devices, mounts).
 #
 #   tests/machines/run.sh [--no-plan]
 #
@@ -37,6 +39,8 @@ if ((plan)); then
   [[ -f $deb ]] || die "run.sh: no mdguard .deb ($deb): cmake --workflow --preset static && (cd build/static && cpack -G DEB), or --no-plan"
 fi
 
+need_tools qemu-system-x86_64 partx losetup mount umount
+((EUID == 0)) || die "run.sh needs root (make-machine.sh and the grub rescue boot use loop devices)"
 work=$MC_WORK/run
 rm -rf "$work"
 mkdir -p "$work"
@@ -63,7 +67,28 @@ grep -aq 'GRUB' "$b1" || die "boot 1: no GRUB on the console"
 times+=("boot 1: SeaBIOS to the marker|$(result_of "$b1" marker_seconds)"
   "boot 1: SeaBIOS to power-off|$(result_of "$b1" seconds)")
 
-# 2. mdguard installed from its .deb with a second blank disk attached;
+# 2. The classifier against two boots that stop: a blank disk (the firmware
+# finds no boot loader), and the machine with GRUB's modules moved away
+# (the core image in the MBR gap finds no normal.mod: `grub rescue>`).
+t=$(now)
+truncate -s 64M "$work/blank.img"
+"$MC_DIR/boot.sh" --log "$work/blank/console.log" --timeout 120 --expect no-boot-loader "$work/blank.img"
+cp --sparse=always "$disk" "$work/rescue.img"
+read -r start sectors < <(partx --show --noheadings --bytes -o START,SECTORS --nr 1 "$work/rescue.img")
+loop=$(losetup --find --show --offset $((start * 512)) --sizelimit $((sectors * 512)) "$work/rescue.img")
+on_exit "losetup -d '$loop'"
+mkdir -p "$work/rescue-root"
+mount "$loop" "$work/rescue-root"
+on_exit "umount '$work/rescue-root'"
+mv "$work/rescue-root/boot/grub/i386-pc" "$work/rescue-root/boot/grub/i386-pc.moved"
+umount "$work/rescue-root"
+losetup -d "$loop"
+MC_ON_EXIT=()
+"$MC_DIR/boot.sh" --log "$work/rescue/console.log" --timeout 300 --expect grub-rescue "$work/rescue.img"
+rm -f "$work/rescue.img"
+times+=("blank disk and grub rescue boots|$(since "$t")")
+
+# 3. mdguard installed from its .deb with a second blank disk attached;
 # check and plan run in the guest.
 if ((plan)); then
   truncate -s 3G "$work/howto-b.img"
