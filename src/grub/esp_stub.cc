@@ -12,7 +12,7 @@ EspStubSearch esp_stub_search(std::string_view filename, std::string_view cfg) {
   // The first search that sets root decides where $prefix points; a
   // `set root=` before it is only the fallback when nothing matches.
   for (const GrubRootStep& s : c.root) {
-    if (s.kind == GrubRootStep::Kind::search) continue;
+    if (s.kind != GrubRootStep::Kind::search) continue;
     if (s.search_by == "fs-uuid" && !s.value.empty() && s.value.find("${") == std::string::npos)
       return {EspStubSearch::Kind::fs_uuid, s.value, ""};
     return {EspStubSearch::Kind::not_understood, "",
