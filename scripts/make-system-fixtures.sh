@@ -459,7 +459,13 @@ EOF
     if [[ $mode == bios && " $boot_on " == *" $d "* ]]; then
       grub_gpt $d
     elif [[ $mode == uefi ]]; then
-      if [[ " $boot_on " == *" $d "* ]]; then
+      if [[ -n ${ESP_STUB_UUID:-} ]]; then
+        # Debian's layout: GRUB in EFI/debian with the grub.cfg stub that
+        # finds /boot by its file system UUID; sdb's from before a migration
+        # when ESP_STUB_UUID_SDB says so.
+        esp_with_stub "$([[ $d == sdb ]] && echo "${ESP_STUB_UUID_SDB:-$ESP_STUB_UUID}" || echo "$ESP_STUB_UUID")"
+        put $d 1 "$W/esp-stub.img"
+      elif [[ " $boot_on " == *" $d "* ]]; then
         put $d 1 "$(member bootcode esp-fat12)"   # FAT12 with EFI/BOOT/BOOTX64.EFI
       else
         truncate -s 1M "$W/empty-esp.img"
@@ -475,6 +481,20 @@ EOF
   md_content md1 "$(srv_fs)"
   md_link root md0
   md_link 0 md1
+}
+
+# esp_with_stub UUID: $W/esp-stub.img, a FAT12 ESP holding EFI/debian/grubx64.efi
+# (the first 4 KiB of Debian's image: enough for its PE header) and the
+# grub.cfg grub-install writes beside it, searching for UUID.
+esp_with_stub() {
+  rm -f "$W/esp-stub.img"
+  truncate -s 1M "$W/esp-stub.img"
+  mkfs.vfat --invariant -F 12 -n "EFI SYS" -i 6d646775 "$W/esp-stub.img" >/dev/null
+  head -c 4096 /usr/lib/grub/x86_64-efi/monolithic/grubx64.efi >"$W/grubx64-head.efi"
+  printf "search.fs_uuid %s root\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" "$1" >"$W/stub.cfg"
+  mmd -i "$W/esp-stub.img" ::/EFI ::/EFI/debian
+  mcopy -i "$W/esp-stub.img" "$W/grubx64-head.efi" ::/EFI/debian/grubx64.efi
+  mcopy -i "$W/esp-stub.img" "$W/stub.cfg" ::/EFI/debian/grub.cfg
 }
 
 gpt_base() {  # gpt_base bios|uefi [DISKS WITH BOOT CODE]
@@ -510,6 +530,16 @@ if want uefi-one-esp; then
   gpt_base uefi sda
   expected <<'EOF'
 error boot-code-no-esp-loader
+error survive-disk-loss
+EOF
+  tree_done
+fi
+
+if want uefi-esp-stale; then
+  tree_begin uefi-esp-stale "UEFI with Debian's layout on both ESPs (EFI/debian/grubx64.efi and its grub.cfg stub), but sdb's stub still searches for the file system / was on before the migration."
+  ESP_STUB_UUID=$ROOT_FS ESP_STUB_UUID_SDB=$OLD_FS gpt_base uefi
+  expected <<'EOF'
+error boot-code-esp-stale
 error survive-disk-loss
 EOF
   tree_done

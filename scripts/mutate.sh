@@ -205,6 +205,17 @@ m core-rs-field-wide src/ondisk/grub_core.cc \
 m core-stale-boots src/check/boot.cc \
   '  if (mode == BootMode::bios && d.core.state == CoreCheck::State::different) {' '  if (false) {' \
   'a disk with a stale core image still counts as booting in the survive table'
+m esp-stub-case src/check/boot.cc \
+  '  if (s.kind != EspStubSearch::Kind::fs_uuid || lower(s.uuid) == lower(d.boot_fs_uuid))' \
+  '  if (s.kind != EspStubSearch::Kind::fs_uuid || s.uuid == d.boot_fs_uuid)' \
+  'a grub.cfg stub naming /boot'"'"'s UUID in capitals counts as stale (GRUB ignores the case)'
+m esp-stub-one-stale src/check/boot.cc \
+  '    if (!uuid) return std::nullopt;  // this loader finds /boot, or it cannot be told' \
+  '    if (!uuid) continue;' \
+  'one stale loader makes a disk unbootable though another loader on it finds /boot'
+m esp-stub-first-search src/grub/esp_stub.cc \
+  '    if (s.kind != GrubRootStep::Kind::search) continue;' '    if (s.kind == GrubRootStep::Kind::search) continue;' \
+  'the stub reader looks at set root= instead of the search that finds /boot'
 
 if ((list)); then
   for i in "${!ids[@]}"; do printf '%-24s %-28s %s\n' "${ids[i]}" "${files[i]}" "${whats[i]}"; done

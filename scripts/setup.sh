@@ -19,6 +19,7 @@ packages=(
   e2fsprogs fdisk gdisk cpio zstd xz-utils lz4 bzip2 lzma lzop gzip kmod
   hyperfine xfsprogs btrfs-progs dosfstools
   grub-pc-bin grub-efi-amd64-bin grub2-common mtools syslinux-common
+  ccache
   mmdebstrap ovmf
 )
 # npm fetches zig; the machine image may carry its own Node.js build.

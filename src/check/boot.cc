@@ -2,8 +2,11 @@
 #include "check/boot.h"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "config/paths.h"
+#include "grub/esp_stub.h"
 
 namespace mdguard {
 namespace {
@@ -25,7 +28,38 @@ bool bios_boots(const BootCode& c, std::string& why) {
   }
 }
 
-bool uefi_boots(const BootCode& c, std::string& why) {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// "\EFI\debian\shimx64.efi" -> "\efi\debian" (FAT names are case-insensitive).
+std::string dir_of(std::string_view path) {
+  size_t slash = path.rfind('\\');
+  return lower(path.substr(0, slash == std::string_view::npos ? 0 : slash));
+}
+
+// The stub GRUB's image reads from its own directory (grub-install's
+// --uefi-secure-boot images, and shim's grubx64.efi, look for grub.cfg
+// there: grub-core/kern/efi/init.c sets $prefix from the image's path).
+const EspGrubCfg* stub_of(const BootCode& c, const UefiLoader& l) {
+  for (const EspGrubCfg& g : c.esp_grub_cfgs)
+    if (g.partition == l.partition && dir_of(g.path) == dir_of(l.path)) return &g;
+  return nullptr;
+}
+
+// The UUID a readable stub searches for, when it is another than /boot's.
+std::optional<std::string> stale_uuid(const DiskBoot& d, const EspGrubCfg* g) {
+  if (!g || !g->error.empty() || d.boot_fs_uuid.empty()) return std::nullopt;
+  EspStubSearch s = esp_stub_search(g->path, g->text);
+  if (s.kind != EspStubSearch::Kind::fs_uuid || lower(s.uuid) == lower(d.boot_fs_uuid))
+    return std::nullopt;
+  return s.uuid;
+}
+
+bool uefi_boots(const DiskBoot& d, std::string& why) {
+  const BootCode& c = *d.code;
   if (c.esps.empty()) {
     why = "no EFI system partition";
     return false;
@@ -36,9 +70,18 @@ bool uefi_boots(const BootCode& c, std::string& why) {
       if (!e.error.empty()) why += " (" + e.error + ")";
     return false;
   }
-  why = "EFI system partition " + std::to_string(c.uefi.front().partition) + " holds " +
-        c.uefi.front().path;
-  return true;
+  if (auto stale = stale_esp_stub(d)) {
+    why = "EFI system partition " + std::to_string(stale->partition) + ": " + stale->path +
+          " searches for the file system UUID " + stale->searched + ", and /boot is " +
+          d.boot_fs_uuid + ": GRUB finds no /boot and stops at its prompt";
+    return false;
+  }
+  for (const UefiLoader& l : c.uefi)
+    if (!stale_uuid(d, stub_of(c, l))) {
+      why = "EFI system partition " + std::to_string(l.partition) + " holds " + l.path;
+      return true;
+    }
+  return true;  // unreachable: stale_esp_stub found no loader without a stale stub
 }
 
 std::string bios_fix(const DiskBoot& d) {
@@ -67,7 +110,45 @@ bool disk_boots(BootMode mode, const DiskBoot& d, std::string& why) {
           paths::kGrubCoreImage;
     return false;
   }
-  return mode == BootMode::uefi ? uefi_boots(*d.code, why) : bios_boots(*d.code, why);
+  return mode == BootMode::uefi ? uefi_boots(d, why) : bios_boots(*d.code, why);
+}
+
+std::optional<StaleEspStub> stale_esp_stub(const DiskBoot& d) {
+  if (!d.code || d.code->uefi.empty()) return std::nullopt;
+  std::optional<StaleEspStub> first;
+  for (const UefiLoader& l : d.code->uefi) {
+    const EspGrubCfg* g = stub_of(*d.code, l);
+    auto uuid = stale_uuid(d, g);
+    if (!uuid) return std::nullopt;  // this loader finds /boot, or it cannot be told
+    if (!first) {
+      std::string dir = g->path.substr(0, g->path.rfind('\\'));
+      first = StaleEspStub{g->partition, g->path, dir.substr(dir.rfind('\\') + 1), *uuid};
+    }
+  }
+  return first;
+}
+
+std::string esp_stubs_not_compared(const std::vector<DiskBoot>& boot_disks) {
+  std::string out;
+  auto add = [&](const std::string& what) { out += (out.empty() ? "" : "; ") + what; };
+  for (const DiskBoot& d : boot_disks) {
+    if (!d.code) continue;
+    for (const EspGrubCfg& g : d.code->esp_grub_cfgs) {
+      std::string where = g.path + " on " + d.disk + "'s partition " + std::to_string(g.partition);
+      if (!g.error.empty()) {
+        add(where + " cannot be read (" + g.error + ")");
+        continue;
+      }
+      EspStubSearch s = esp_stub_search(g.path, g.text);
+      if (s.kind == EspStubSearch::Kind::not_understood)
+        add(where + " was not compared with /boot: " + s.detail);
+      else if (s.kind == EspStubSearch::Kind::none)
+        add(where + " was not compared with /boot: it does not search for root by UUID");
+      else if (s.kind == EspStubSearch::Kind::fs_uuid && d.boot_fs_uuid.empty())
+        add(where + " was not compared: /boot's file system UUID is unknown");
+    }
+  }
+  return out;
 }
 
 std::string core_not_compared(const std::vector<DiskBoot>& boot_disks) {
@@ -110,6 +191,20 @@ void check_boot_code(BootMode mode, const std::vector<DiskBoot>& boot_disks, Fin
         out.add({"boot-code-not-grub", Finding::Severity::warning, kArea, d.disk,
                  "the MBR holds " + d.code->bios.name + ", not GRUB",
                  "Whether it finds the kernel on the array depends on that loader.", bios_fix(d)});
+      continue;
+    }
+    if (auto stale = mode == BootMode::uefi ? stale_esp_stub(d) : std::nullopt) {
+      std::string part = partition_node(d.disk, stale->partition);
+      out.add({"boot-code-esp-stale", Finding::Severity::error, kArea, d.disk, "UEFI boot: " + why,
+               "An ESP copied before a migration, or not rewritten since, still names the old "
+               "/boot: booted from " +
+                   d.disk + " alone, the machine stops at `grub>`.",
+               "rewrite that ESP's GRUB without touching the boot entries: `mkdir -p /mnt/esp && "
+               "mount " +
+                   part +
+                   " /mnt/esp && grub-install --target=x86_64-efi --efi-directory=/mnt/esp "
+                   "--bootloader-id=" +
+                   stale->vendor + " --no-nvram && umount /mnt/esp`"});
       continue;
     }
     out.add({mode == BootMode::uefi ? "boot-code-no-esp-loader" : "boot-code-missing",

@@ -34,7 +34,24 @@ struct DiskBoot {
   std::optional<BootCode> code;
   std::string error;  // why it could not be read
   CoreCheck core;
+  // UEFI: the file system UUID of /boot (of / when /boot is not separate),
+  // which the grub.cfg stub on each ESP must search for; empty when unknown.
+  std::string boot_fs_uuid;
 };
+
+// A loader whose directory's grub.cfg stub searches for another file system
+// than /boot's: GRUB starts, finds no /boot, and stops at its prompt.
+struct StaleEspStub {
+  unsigned partition = 0;
+  std::string path;      // "\EFI\debian\grub.cfg"
+  std::string vendor;    // "debian": the --bootloader-id that rewrites it
+  std::string searched;  // the UUID it searches for
+};
+
+// UEFI: when every loader on the disk's ESPs reads a stale stub, the first
+// one; nullopt when a loader has a current stub, or none (an image with its
+// configuration built in), or when it could not be told.
+std::optional<StaleEspStub> stale_esp_stub(const DiskBoot& d);
 
 // Can this disk start the machine by itself, in this boot mode? `why` says
 // what is there or what is missing.
@@ -47,5 +64,9 @@ void check_boot_code(BootMode mode, const std::vector<DiskBoot>& boot_disks, Fin
 // The disks whose core image was not compared, and why: the area then
 // claims nothing about what their boot code loads ("not checked").
 std::string core_not_compared(const std::vector<DiskBoot>& boot_disks);
+
+// UEFI: the grub.cfg stubs that were not compared with /boot's UUID, and why
+// (unreadable, a search this reader does not model, /boot's UUID unknown).
+std::string esp_stubs_not_compared(const std::vector<DiskBoot>& boot_disks);
 
 }  // namespace mdguard

@@ -111,6 +111,24 @@ std::vector<Placement> vital_placements(const MountFacts& m,
   return out;
 }
 
+// The file system UUID of /boot, or of / when /boot is not separate, as
+// fstab names it (the md device when one matches): what GRUB's stub on an
+// ESP must search for. Empty when fstab does not say or nothing matches.
+std::string boot_fs_uuid(const MountFacts& m, const std::vector<DeviceFacts>& devices) {
+  if (!m.fstab) return "";
+  std::string out;
+  for (const char* target : {"/", "/boot"})
+    for (const FstabEntry& e : m.fstab->entries) {
+      if (e.target != target || !e.spec) continue;
+      auto hits = resolve_spec(*e.spec, devices);
+      if (hits.empty()) continue;
+      const DeviceFacts* d = md_device_in(hits);
+      if (!d) d = hits.front();
+      out = d->fs ? d->fs->uuid : "";
+    }
+  return out;
+}
+
 std::map<std::string, std::string> disks_of(const System& live) {
   std::map<std::string, std::string> out;
   for (const BlockEntry& e : scan_block_devices(live))
@@ -156,11 +174,12 @@ CoreCheck compare_core(const BlockDevice& dev, const GrubCore& core, const FileR
 }
 
 std::vector<DiskBoot> read_boot_code(const System& live, const System& target, BootMode mode,
-                                     const std::vector<std::string>& disks) {
+                                     const std::vector<std::string>& disks,
+                                     const std::string& boot_uuid) {
   std::vector<DiskBoot> out;
   std::optional<FileRead> core_file;
   for (const std::string& d : disks) {
-    DiskBoot b{d, std::nullopt, "", {}};
+    DiskBoot b{d, std::nullopt, "", {}, mode == BootMode::uefi ? boot_uuid : ""};
     auto dev = live.open_device(d);
     if (!dev) {
       b.error = dev.error().message;
@@ -429,7 +448,7 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
   s.vital = vital;
   s.disk_of = disk_of;
   auto disks = boot_disks(s.vital, disk_of);
-  s.boot_code = read_boot_code(live, target, s.mode, disks);
+  s.boot_code = read_boot_code(live, target, s.mode, disks, boot_fs_uuid(mounts, devices));
   if (wanted("boot code")) {
     check_boot_code(s.mode, s.boot_code, r.findings);
     std::string same;
@@ -439,6 +458,8 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
       r.not_checked["boot code"] = "fstab names no disk that holds / or /boot";
     else if (std::string why = core_not_compared(s.boot_code); !why.empty())
       r.not_checked["boot code"] = why;
+    else if (std::string stubs = esp_stubs_not_compared(s.boot_code); !stubs.empty())
+      r.not_checked["boot code"] = stubs;
     else
       r.looked_at["boot code"] =
           join(disks) + (same.empty() ? ""

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "config/paths.h"
+#include "os/boot_report.h"
 
 namespace po = boost::program_options;
 
@@ -28,8 +29,21 @@ constexpr const char* kUsage =
     "mdguard=off, rd.md=0). Defaults: wait 20 s for missing members, then start\n"
     "degraded; never start a split brain unless mdguard.prefer names the half to keep.\n";
 
-void print_diagnostics(const std::vector<Diagnostic>& diags) {
-  for (const Diagnostic& d : diags) std::fprintf(stderr, "%s", format(d).c_str());
+// A mistake in mdguard.conf, mdadm.conf or the command line changes what
+// the boot does (a misspelt key reads as the strictest setting): it is
+// said like every decision, on the console and, at boot, in the kernel log
+// where `journalctl -b` finds it after the root is up.
+BootReport::Level level_of(Diagnostic::Severity s) {
+  switch (s) {
+    case Diagnostic::Severity::error: return BootReport::error;
+    case Diagnostic::Severity::warning: return BootReport::warning;
+    case Diagnostic::Severity::info: break;
+  }
+  return BootReport::info;
+}
+
+void report_diagnostics(const BootReport& report, const std::vector<Diagnostic>& diags) {
+  for (const Diagnostic& d : diags) report.say(level_of(d.severity), format(d));
 }
 
 // A refusal outranks everything else: it is the one the operator must act
@@ -86,12 +100,12 @@ int cmd_assemble(const std::vector<std::string>& args) {
   paths.policy = vm["policy"].as<std::string>();
   if (vm.count("cmdline")) paths.cmdline = vm["cmdline"].as<std::string>();
   BootConfig config = load_boot_config(sys, paths);
-  print_diagnostics(config.diagnostics);
   std::vector<std::string> devices;
   if (vm.count("device")) devices = vm["device"].as<std::vector<std::string>>();
   bool dry = vm.count("dry-run") > 0, json = vm.count("json") > 0;
 
   BootReport report(sys, !dry && sys.live());
+  report_diagnostics(report, config.diagnostics);
   if (config.policy.off || config.policy.md_off) {
     report.say(BootReport::notice, config.policy.off ? "mdguard=off: assembly left to the rest of "
                                                        "the initrd"

@@ -655,18 +655,30 @@ std::string pe_machine(Bytes head) {
 }
 
 // The *.EFI files in \EFI\VENDOR\ and \EFI\VENDOR\SUB\ (Windows keeps
-// \EFI\Microsoft\Boot\bootmgfw.efi). `dir` is named `path`; `level` is 0
-// for \EFI itself, whose files are not loaders.
+// \EFI\Microsoft\Boot\bootmgfw.efi), and the grub.cfg stubs in \EFI\VENDOR\. `dir` is named `path`;
+// `level` is 0 for \EFI itself, whose files are not loaders.
 std::optional<Error> scan_dir(const FatVolume& vol, const FatEntry& dir, const std::string& path,
-                              int level, unsigned partition, std::vector<UefiLoader>& out) {
+                              int level, unsigned partition, BootCode& bc) {
   auto entries = vol.list(dir);
   if (!entries) return entries.error();
   for (const FatEntry& e : *entries) {
     std::string here = path + "\\" + e.name;
     if (e.directory) {
       if (level < 2) {
-        if (auto error = scan_dir(vol, e, here, level + 1, partition, out)) return error;
+        if (auto error = scan_dir(vol, e, here, level + 1, partition, bc)) return error;
       }
+      continue;
+    }
+    if (level == 1 && iequals(e.name, "grub.cfg")) {
+      EspGrubCfg cfg{partition, here, "", ""};
+      if (e.size > kEspGrubCfgMax) {
+        cfg.error = "larger than " + std::to_string(kEspGrubCfgMax) + " bytes";
+      } else if (auto text = vol.read(e, e.size)) {
+        cfg.text.assign(text->begin(), text->end());
+      } else {
+        cfg.error = text.error().message;
+      }
+      bc.esp_grub_cfgs.push_back(std::move(cfg));
       continue;
     }
     if (level == 0 || !iends_with(e.name, ".efi")) continue;
@@ -678,7 +690,7 @@ std::optional<Error> scan_dir(const FatVolume& vol, const FatEntry& dir, const s
     auto head = vol.read(e, 4096);
     if (!head) return head.error();
     l.machine = pe_machine(*head);
-    out.push_back(std::move(l));
+    bc.uefi.push_back(std::move(l));
   }
   return std::nullopt;
 }
@@ -698,7 +710,7 @@ void scan_esp(const std::shared_ptr<const BlockDevice>& disk, const Partition& p
   auto efi = vol->find("EFI");
   if (!efi) return done(&efi.error());
   if (!*efi || !(*efi)->directory) return done(nullptr);
-  auto error = scan_dir(*vol, **efi, "\\" + efi->value().name, 0, p.number, bc.uefi);
+  auto error = scan_dir(*vol, **efi, "\\" + efi->value().name, 0, p.number, bc);
   done(error ? &*error : nullptr);
 }
 

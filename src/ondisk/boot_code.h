@@ -52,12 +52,13 @@
 // or, with no entry, the removable-media path \EFI\BOOT\BOOTX64.EFI. The
 // second disk of a mirror boots only through the latter unless it has its
 // own entry. We list every *.EFI file in \EFI\*\ on every ESP, with the
-// machine type from its PE header.
+// machine type from its PE header, and read the grub.cfg stub GRUB keeps
+// beside its image (\EFI\debian\grub.cfg), which says where /boot is.
 //
 // Reads: the partition table, sector 0, the sectors boot.img and the block
 // list name (one each), the first sector of the active partition, and per
 // ESP its boot sector, directories and FAT sectors on the way, and the
-// first bytes of each loader; bounded by kBootCodeReadBudget per FAT
+// first bytes of each loader and each stub; bounded by kBootCodeReadBudget per FAT
 // volume.
 #pragma once
 
@@ -201,6 +202,16 @@ struct UefiLoader {
   bool fallback = false;  // \EFI\BOOT\BOOT*.EFI: booted without an NVRAM entry
 };
 
+// \EFI\VENDOR\grub.cfg beside a loader: the stub GRUB's EFI image reads
+// from its own directory to find /boot (grub/esp_stub.h).
+struct EspGrubCfg {
+  unsigned partition = 0;
+  std::string path;   // "\EFI\debian\grub.cfg", names as stored
+  std::string text;   // at most kEspGrubCfgMax bytes
+  std::string error;  // why it could not be read (then `text` is empty)
+};
+inline constexpr uint32_t kEspGrubCfgMax = 64 << 10;
+
 struct EspInfo {
   unsigned partition = 0;
   std::string fs;     // "fat12", "fat16", "fat32"; empty when no FAT was readable
@@ -218,8 +229,9 @@ struct BootCode {
   BiosBoot bios;
   std::optional<BiosBootPartition> bios_boot_partition;  // GPT
   std::vector<EspInfo> esps;
-  std::vector<UefiLoader> uefi;       // every loader on every ESP, in partition order
-  std::vector<std::string> warnings;  // the partition table's, then ours
+  std::vector<UefiLoader> uefi;           // every loader on every ESP, in partition order
+  std::vector<EspGrubCfg> esp_grub_cfgs;  // every \EFI\*\grub.cfg, in partition order
+  std::vector<std::string> warnings;      // the partition table's, then ours
 };
 
 // Errors: I/O failures reading the partition table or sector 0 only; later

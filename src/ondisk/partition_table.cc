@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -535,6 +536,12 @@ Result<PartitionTable> read_partition_table(const BlockDevice& disk) {
   if (is_protective(*sector)) return read_gpt(disk);
   if (!has_valid_boot_flags(*sector)) return PartitionTable{};
   return read_mbr(disk, *sector);
+}
+
+std::string partition_node(std::string_view disk_devnode, unsigned number) {
+  std::string out(disk_devnode);
+  if (!out.empty() && std::isdigit(static_cast<unsigned char>(out.back()))) out += 'p';
+  return out + std::to_string(number);
 }
 
 }  // namespace mdguard

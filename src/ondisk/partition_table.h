@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/block_device.h"
@@ -62,5 +63,10 @@ const char* to_string(PartitionScheme scheme);
 // only. A few reads: the MBR, up to two GPT headers and entry arrays of each
 // kind, or one sector per EBR.
 Result<PartitionTable> read_partition_table(const BlockDevice& disk);
+
+// "/dev/sda" + 1 -> "/dev/sda1"; "/dev/nvme0n1" + 1 -> "/dev/nvme0n1p1": the
+// kernel puts a 'p' between a disk name ending in a digit and the number
+// (block/partitions/core.c, bdev_add_partition's dev_set_name).
+std::string partition_node(std::string_view disk_devnode, unsigned number);
 
 }  // namespace mdguard

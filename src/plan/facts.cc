@@ -2,7 +2,6 @@
 #include "plan/facts.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace mdguard {
 
@@ -28,12 +27,6 @@ const std::vector<PlanTool>& plan_tools() {
       {"efibootmgr", {"/usr/bin/efibootmgr", "/bin/efibootmgr", "/usr/sbin/efibootmgr"}},
   };
   return tools;
-}
-
-std::string partition_node(std::string_view disk_devnode, unsigned number) {
-  std::string out(disk_devnode);
-  if (!out.empty() && std::isdigit(static_cast<unsigned char>(out.back()))) out += 'p';
-  return out + std::to_string(number);
 }
 
 }  // namespace mdguard

@@ -99,8 +99,4 @@ struct PlanTool {
 };
 const std::vector<PlanTool>& plan_tools();
 
-// "/dev/sda" + 1 -> "/dev/sda1"; "/dev/nvme0n1" + 1 -> "/dev/nvme0n1p1": the
-// kernel puts a 'p' between a disk name ending in a digit and the number.
-std::string partition_node(std::string_view disk_devnode, unsigned number);
-
 }  // namespace mdguard

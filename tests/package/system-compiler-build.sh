@@ -12,7 +12,10 @@
 #
 #   tests/package/system-compiler-build.sh [dynamic] [static]   (both by default)
 #
-# Build folders: build/system-dynamic, build/system-static.
+# Build folders: build/system-dynamic, build/system-static. Both compile the
+# same sources with the same flags: ccache (its cache in build/system-ccache,
+# keyed without the build folder's path) compiles them once, and the second
+# build only links (and compiles what Boost's link kind changes).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -23,6 +26,8 @@ kinds=("$@")
 . "$top/tests/package/lib.sh"
 
 command -v g++ >/dev/null || fail "no g++ (scripts/setup.sh installs build-essential)"
+command -v ccache >/dev/null || fail "no ccache (scripts/setup.sh installs it)"
+export CCACHE_DIR=$top/build/system-ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=true
 flags="-O2 -g"
 for kind in "${kinds[@]}"; do
   dir=$top/build/system-$kind
@@ -33,7 +38,8 @@ for kind in "${kinds[@]}"; do
   esac
   # CMAKE_BUILD_TYPE=None: only the flags given, as Debian's dh_auto_configure
   # does; MDGUARD_WERROR stays OFF (its default outside the dev and CI presets).
-  cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=None \
+  cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_CXX_FLAGS="$flags" -DMDGUARD_TESTS=OFF -DMDGUARD_STATIC=$static >"$dir.configure.log" 2>&1 ||
     fail "$kind: cmake configure failed: $(tail -n 20 "$dir.configure.log")"
   grep -q -- '-Werror' "$dir/build.ninja" && fail "$kind: -Werror is in a distribution build ($dir/build.ninja)"

@@ -14,8 +14,8 @@ uuid=$(array_uuid root12-a)
 boot --append "root=UUID=$FS_UUID mdguard.degraded=deny mdguard.wait=3 rd.md.uuid=$uuid mdguard=off rd.retry=4"
 expect_console '^mdguard: mdguard=off'
 expect_root_reached
-# mdadm's doing, not mdguard's: mdadm -I names it md127 (mdguard would
-# have made md_root), and mdguard decided nothing.
+# mdadm's doing, not mdguard's: mdadm -I names it md127 (as mdguard
+# would), and mdguard decided nothing: no start or refusal of its own.
 expect_result root.kname md127
 expect_root_md "level=raid1 degraded=1 raid_disks=2 members=root12-a"
 expect_no_console '^mdguard: (start|REFUSED)'

@@ -16,7 +16,7 @@ DiskBoot disk(const std::string& name, const std::string& fixture) {
   auto dev = memory_device(name, bytes);
   auto code = detect_boot_code(*dev);
   REQUIRE(code);
-  return DiskBoot{name, *code, "", {}};
+  return DiskBoot{name, *code, "", {}, ""};
 }
 
 std::vector<std::string> ids(BootMode mode, const std::vector<DiskBoot>& disks) {
@@ -55,7 +55,7 @@ TEST_CASE("UEFI needs a loader on an ESP of each disk", "[check-boot]") {
 }
 
 TEST_CASE("an unreadable disk cannot boot", "[check-boot]") {
-  DiskBoot broken{"/dev/sdc", std::nullopt, "/dev/sdc: read failed", {}};
+  DiskBoot broken{"/dev/sdc", std::nullopt, "/dev/sdc: read failed", {}, ""};
   std::string why;
   CHECK_FALSE(disk_boots(BootMode::bios, broken, why));
   CHECK(why == "/dev/sdc: read failed");
@@ -99,4 +99,107 @@ TEST_CASE("a core image not compared is said, never passed", "[check-boot]") {
   // Not compared is no "does not boot": the area says it did not look.
   std::string why;
   CHECK(disk_boots(BootMode::bios, sdb, why));
+}
+
+namespace {
+
+// A UEFI disk with Debian's layout: EFI/debian/grubx64.efi and, when `stub`
+// is given, the grub.cfg beside it (on ESP partition 1).
+DiskBoot uefi_disk(const std::string& name, std::optional<std::string> stub,
+                   const std::string& boot_uuid) {
+  BootCode c;
+  c.scheme = PartitionScheme::gpt;
+  c.esps.push_back({1, "fat12", ""});
+  UefiLoader l;
+  l.partition = 1;
+  l.path = "\\EFI\\debian\\grubx64.efi";
+  l.machine = "x86_64";
+  c.uefi.push_back(l);
+  if (stub) c.esp_grub_cfgs.push_back({1, "\\EFI\\debian\\grub.cfg", *stub, ""});
+  return DiskBoot{name, c, "", {}, boot_uuid};
+}
+
+const std::string kBootUuid = "6d646775-6172-4400-8000-000000000100";
+const std::string kOldUuid = "6d646775-6172-4400-8000-0000000001d0";
+
+std::string stub_for(const std::string& uuid) {
+  return "search.fs_uuid " + uuid +
+         " root mduuid/0d1c\nset prefix=($root)'/boot/grub'\n"
+         "configfile $prefix/grub.cfg\n";
+}
+
+}  // namespace
+
+TEST_CASE("an ESP whose grub.cfg stub searches for another /boot does not boot", "[check-boot]") {
+  DiskBoot sda = uefi_disk("/dev/sda", stub_for(kBootUuid), kBootUuid);
+  DiskBoot sdb = uefi_disk("/dev/sdb", stub_for(kOldUuid), kBootUuid);
+  std::string why;
+  CHECK(disk_boots(BootMode::uefi, sda, why));
+  CHECK(why == "EFI system partition 1 holds \\EFI\\debian\\grubx64.efi");
+  CHECK_FALSE(disk_boots(BootMode::uefi, sdb, why));
+  CHECK(why ==
+        "EFI system partition 1: \\EFI\\debian\\grub.cfg searches for the file system UUID " +
+            kOldUuid + ", and /boot is " + kBootUuid +
+            ": GRUB finds no /boot and stops at its prompt");
+  // GRUB compares file system UUIDs without regard to case.
+  DiskBoot upper =
+      uefi_disk("/dev/sda", stub_for("6D646775-6172-4400-8000-000000000100"), kBootUuid);
+  CHECK(disk_boots(BootMode::uefi, upper, why));
+  CHECK_FALSE(stale_esp_stub(sda));
+  auto stale = stale_esp_stub(sdb);
+  REQUIRE(stale);
+  CHECK(stale->partition == 1);
+  CHECK(stale->path == "\\EFI\\debian\\grub.cfg");
+  CHECK(stale->vendor == "debian");
+  CHECK(stale->searched == kOldUuid);
+
+  Findings f;
+  check_boot_code(BootMode::uefi, {sda, sdb}, f);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].id == "boot-code-esp-stale");
+  CHECK(f.items[0].severity == Finding::Severity::error);
+  CHECK(f.items[0].subject == "/dev/sdb");
+  CHECK(f.items[0].fix ==
+        "rewrite that ESP's GRUB without touching the boot entries: `mkdir -p /mnt/esp && mount "
+        "/dev/sdb1 /mnt/esp && grub-install --target=x86_64-efi --efi-directory=/mnt/esp "
+        "--bootloader-id=debian --no-nvram && umount /mnt/esp`");
+}
+
+TEST_CASE("one loader with a current stub is enough and what was not compared is said",
+          "[check-boot]") {
+  DiskBoot sdb = uefi_disk("/dev/sdb", stub_for(kOldUuid), kBootUuid);
+  // A fallback loader whose directory has no stub: its configuration is
+  // built in, which this check does not read.
+  UefiLoader fallback;
+  fallback.partition = 1;
+  fallback.path = "\\EFI\\BOOT\\BOOTX64.EFI";
+  fallback.fallback = true;
+  sdb.code->uefi.push_back(fallback);
+  std::string why;
+  CHECK(disk_boots(BootMode::uefi, sdb, why));
+  CHECK(why == "EFI system partition 1 holds \\EFI\\BOOT\\BOOTX64.EFI");
+  CHECK(uefi_disk("/dev/sdb", std::nullopt, kBootUuid).code->esp_grub_cfgs.empty());
+  CHECK(disk_boots(BootMode::uefi, uefi_disk("/dev/sdb", std::nullopt, kBootUuid), why));
+  // /boot's UUID unknown: not compared, and said so.
+  DiskBoot unknown = uefi_disk("/dev/sdb", stub_for(kOldUuid), "");
+  CHECK(disk_boots(BootMode::uefi, unknown, why));
+  CHECK(esp_stubs_not_compared({unknown}) ==
+        "\\EFI\\debian\\grub.cfg on /dev/sdb's partition 1 was not compared: /boot's file system "
+        "UUID is unknown");
+  CHECK(esp_stubs_not_compared({uefi_disk("/dev/sda", stub_for(kBootUuid), kBootUuid)}).empty());
+  DiskBoot label = uefi_disk("/dev/sdb", "search --label --set=root BOOT\n", kBootUuid);
+  CHECK(disk_boots(BootMode::uefi, label, why));
+  CHECK(esp_stubs_not_compared({label}) ==
+        "\\EFI\\debian\\grub.cfg on /dev/sdb's partition 1 was not compared with /boot: "
+        "\\EFI\\debian\\grub.cfg:1: a search by label for BOOT");
+  DiskBoot fixed = uefi_disk("/dev/sdb", "set prefix=(md/0)/boot/grub\n", kBootUuid);
+  CHECK(disk_boots(BootMode::uefi, fixed, why));
+  CHECK(esp_stubs_not_compared({fixed}) ==
+        "\\EFI\\debian\\grub.cfg on /dev/sdb's partition 1 was not compared with /boot: it "
+        "does not search for root by UUID");
+  DiskBoot unreadable = uefi_disk("/dev/sdb", "", kBootUuid);
+  unreadable.code->esp_grub_cfgs[0].error = "I/O error";
+  CHECK(disk_boots(BootMode::uefi, unreadable, why));
+  CHECK(esp_stubs_not_compared({unreadable}) ==
+        "\\EFI\\debian\\grub.cfg on /dev/sdb's partition 1 cannot be read (I/O error)");
 }

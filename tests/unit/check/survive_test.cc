@@ -15,7 +15,7 @@ DiskBoot disk(const std::string& name, const std::string& fixture) {
   auto dev = memory_device(name, fixture_bytes_in("bootcode", fixture));
   auto code = detect_boot_code(*dev);
   REQUIRE(code);
-  return DiskBoot{name, *code, "", {}};
+  return DiskBoot{name, *code, "", {}, ""};
 }
 
 ArrayFacts mirror(const std::string& devname, const std::string& a, const std::string& b) {

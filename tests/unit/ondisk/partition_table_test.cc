@@ -602,3 +602,11 @@ TEST_CASE("GPT reads as sfdisk wrote it", "[partition]") {
       "type=A19D880F-05FC-4D3B-A006-743F0F84911E, name=\"raid\"\n",
       PartitionScheme::gpt);
 }
+
+TEST_CASE("partition names follow the kernel's rule", "[partition]") {
+  CHECK(partition_node("/dev/sdb", 1) == "/dev/sdb1");
+  CHECK(partition_node("/dev/hda", 5) == "/dev/hda5");
+  CHECK(partition_node("/dev/nvme0n1", 1) == "/dev/nvme0n1p1");
+  CHECK(partition_node("/dev/mmcblk0", 2) == "/dev/mmcblk0p2");
+  CHECK(partition_node("/dev/vda", 12) == "/dev/vda12");
+}

@@ -10,14 +10,6 @@
 using namespace mdguard;
 using namespace mdguard::test;
 
-TEST_CASE("partition names follow the kernel's rule", "[plan]") {
-  CHECK(partition_node("/dev/sdb", 1) == "/dev/sdb1");
-  CHECK(partition_node("/dev/hda", 5) == "/dev/hda5");
-  CHECK(partition_node("/dev/nvme0n1", 1) == "/dev/nvme0n1p1");
-  CHECK(partition_node("/dev/mmcblk0", 2) == "/dev/mmcblk0p2");
-  CHECK(partition_node("/dev/vda", 12) == "/dev/vda12");
-}
-
 TEST_CASE("the boot mode comes from the firmware and the source's table", "[plan]") {
   PlanFacts f = mbr_machine();
   CHECK(plan_layout(f).boot == PlanBoot::bios_mbr);
