@@ -98,33 +98,18 @@ std::vector<Placement> vital_placements(const MountFacts& m,
       if (e.target != target || !e.spec) continue;
       auto hits = resolve_spec(*e.spec, devices);
       if (hits.empty()) continue;
-      Placement p{target, std::nullopt, ""};
-      if (const DeviceFacts* md = md_device_in(hits)) {
+      Placement p{target, std::nullopt, "", ""};
+      const DeviceFacts* md = md_device_in(hits);
+      if (md) {
         for (const ArrayFacts& a : arrays)
           if (a.devname == md->devnode) p.array = a;
       } else {
         auto it = disk_of.find(hits.front()->devnode);
         p.plain_disk = it == disk_of.end() ? hits.front()->devnode : it->second;
       }
+      const DeviceFacts* fs = md ? md : hits.front();
+      if (fs->fs) p.fs_uuid = fs->fs->uuid;
       out.push_back(std::move(p));
-    }
-  return out;
-}
-
-// The file system UUID of /boot, or of / when /boot is not separate, as
-// fstab names it (the md device when one matches): what GRUB's stub on an
-// ESP must search for. Empty when fstab does not say or nothing matches.
-std::string boot_fs_uuid(const MountFacts& m, const std::vector<DeviceFacts>& devices) {
-  if (!m.fstab) return "";
-  std::string out;
-  for (const char* target : {"/", "/boot"})
-    for (const FstabEntry& e : m.fstab->entries) {
-      if (e.target != target || !e.spec) continue;
-      auto hits = resolve_spec(*e.spec, devices);
-      if (hits.empty()) continue;
-      const DeviceFacts* d = md_device_in(hits);
-      if (!d) d = hits.front();
-      out = d->fs ? d->fs->uuid : "";
     }
   return out;
 }
@@ -136,13 +121,19 @@ std::map<std::string, std::string> disks_of(const System& live) {
   return out;
 }
 
+// Where /boot is: its own placement, or /'s when /boot is not separate.
+const Placement* boot_placement(const std::vector<Placement>& vital) {
+  const Placement* boot = nullptr;
+  for (const Placement& p : vital)
+    if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+  return boot;
+}
+
 // The disks that must each be able to boot: those holding /boot, or / when
 // /boot is not separate.
 std::vector<std::string> boot_disks(const std::vector<Placement>& vital,
                                     const std::map<std::string, std::string>& disk_of) {
-  const Placement* boot = nullptr;
-  for (const Placement& p : vital)
-    if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+  const Placement* boot = boot_placement(vital);
   std::set<std::string> disks;
   if (boot && boot->array)
     for (const std::string& m : boot->array->members)
@@ -398,9 +389,7 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     ctx.fstab_root = fstab_root(mounts, devices);
     ctx.bios = !live.exists(paths::kEfiMarker);
     ctx.rebuilder = rebuilder;
-    const Placement* boot = nullptr;
-    for (const Placement& p : vital)
-      if (p.target == "/boot" || (!boot && p.target == "/")) boot = &p;
+    const Placement* boot = boot_placement(vital);
     if (boot && boot->array) ctx.boot_array = boot->array;
     check_grub(grub, ctx, r.findings);
     if (!grub.config.empty()) r.looked_at["grub"] = grub.config + ", its default entry";
@@ -448,7 +437,9 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
   s.vital = vital;
   s.disk_of = disk_of;
   auto disks = boot_disks(s.vital, disk_of);
-  s.boot_code = read_boot_code(live, target, s.mode, disks, boot_fs_uuid(mounts, devices));
+  // What the grub.cfg stub on each ESP must search for.
+  const Placement* boot = boot_placement(vital);
+  s.boot_code = read_boot_code(live, target, s.mode, disks, boot ? boot->fs_uuid : "");
   if (wanted("boot code")) {
     check_boot_code(s.mode, s.boot_code, r.findings);
     std::string same;

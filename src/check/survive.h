@@ -19,6 +19,7 @@ struct Placement {
   std::string target;  // "/", "/boot"
   std::optional<ArrayFacts> array;
   std::string plain_disk;  // the disk of a plain partition
+  std::string fs_uuid;     // the file system's UUID, when it was probed
 };
 
 struct SurviveInput {

@@ -32,7 +32,7 @@ ArrayFacts mirror(const std::string& devname, const std::string& a, const std::s
 SurviveInput two_disks(const std::string& second_disk_fixture) {
   SurviveInput in;
   in.disks = {"/dev/sda", "/dev/sdb"};
-  in.vital = {Placement{"/", mirror("/dev/md0", "/dev/sda1", "/dev/sdb1"), ""}};
+  in.vital = {Placement{"/", mirror("/dev/md0", "/dev/sda1", "/dev/sdb1"), "", ""}};
   in.disk_of = {{"/dev/sda1", "/dev/sda"}, {"/dev/sdb1", "/dev/sdb"}};
   in.boot_code = {disk("/dev/sda", "grub-mbr.img"), disk("/dev/sdb", second_disk_fixture)};
   return in;
@@ -60,7 +60,7 @@ TEST_CASE("GRUB on one disk only: losing that disk stops the machine", "[survive
 
 TEST_CASE("the how-to's half migration: / on a plain partition", "[survive]") {
   auto in = two_disks("grub-gpt.img");
-  in.vital = {Placement{"/", std::nullopt, "/dev/sda"}};
+  in.vital = {Placement{"/", std::nullopt, "/dev/sda", ""}};
   auto rows = survive_one_disk(in);
   CHECK_FALSE(rows[0].problems.empty());
   CHECK(rows[1].problems.empty());
