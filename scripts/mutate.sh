@@ -156,6 +156,10 @@ m plan-backup-gpt src/plan/steps.cc \
 m plan-create-order src/plan/steps.cc \
   'a.metadata + " missing " + a.target_part);' 'a.metadata + " " + a.target_part + " missing");' \
   'mdadm --create puts the new disk in slot 0 instead of the old disk'"'"'s'
+m plan-watch src/plan/steps.cc \
+  's.commands = {"cat /proc/mdstat", wait, "cat /proc/mdstat"};' \
+  's.commands = {"watch cat /proc/mdstat", wait};' \
+  'the resync step prints watch, which needs a terminal and never ends (a pasted step stops there)'
 
 # plan says what it does not handle and calls ok only what it compared (issue 12, item 5).
 m plan-whole-disk-handled src/plan/source.cc \

@@ -459,10 +459,14 @@ PlanStep watch_resync(const Ctx& c) {
   s.after_reboot = true;
   std::string wait = "mdadm --wait";
   for (const PlannedArray& a : c.l.arrays) wait += " " + a.md;
-  s.commands = {"watch cat /proc/mdstat", wait};
+  // No `watch cat /proc/mdstat` among the commands: watch needs a terminal
+  // and never ends by itself, so a step pasted (or run by a script) as a
+  // whole stopped there (tests/machines/migrate.sh); it is named in why.
+  s.commands = {"cat /proc/mdstat", wait, "cat /proc/mdstat"};
   s.why = "Until the resync ends, " + c.dst +
           " holds the only complete copy: \"Don't do anything on hda until the raid "
-          "reconstruction is finished\". mdadm --wait returns when it is over.";
+          "reconstruction is finished\". mdadm --wait returns when it is over; `watch cat "
+          "/proc/mdstat` in another terminal shows its progress.";
   return s;
 }
 
