@@ -157,9 +157,12 @@ m plan-create-order src/plan/steps.cc \
   'a.metadata + " missing " + a.target_part);' 'a.metadata + " " + a.target_part + " missing");' \
   'mdadm --create puts the new disk in slot 0 instead of the old disk'"'"'s'
 m plan-watch src/plan/steps.cc \
-  's.commands = {"cat /proc/mdstat", wait, "cat /proc/mdstat"};' \
-  's.commands = {"watch cat /proc/mdstat", wait};' \
+  's.commands = {"cat /proc/mdstat",' 's.commands = {"watch cat /proc/mdstat",' \
   'the resync step prints watch, which needs a terminal and never ends (a pasted step stops there)'
+m plan-wait src/plan/steps.cc \
+  '"while grep -Eq '"'"'resync|recovery'"'"' /proc/mdstat; do sleep 10; done",' \
+  '"mdadm --wait /dev/md0 /dev/md1 /dev/md2 /dev/md3",' \
+  'the resync step waits with mdadm --wait, which exits 1 for an array already in sync'
 
 # plan says what it does not handle and calls ok only what it compared (issue 12, item 5).
 m plan-whole-disk-handled src/plan/source.cc \

@@ -457,16 +457,23 @@ PlanStep watch_resync(const Ctx& c) {
   PlanStep s;
   s.title = "Watch the resync, and touch neither disk until it ends";
   s.after_reboot = true;
-  std::string wait = "mdadm --wait";
-  for (const PlannedArray& a : c.l.arrays) wait += " " + a.md;
   // No `watch cat /proc/mdstat` among the commands: watch needs a terminal
   // and never ends by itself, so a step pasted (or run by a script) as a
-  // whole stopped there (tests/machines/migrate.sh); it is named in why.
-  s.commands = {"cat /proc/mdstat", wait, "cat /proc/mdstat"};
+  // whole stopped there. Nor `mdadm --wait /dev/md0 /dev/md1 ...`: mdadm's
+  // Wait() (Monitor.c) returns 1 for an array that shows no resync when its
+  // turn comes, and arrays sharing disks resync one after another, so a
+  // small one is often over by then: in a sound migration it exited 1
+  // (tests/machines/migrate.sh). The loop ends once /proc/mdstat shows no
+  // resync or recovery, pending ones (resync=DELAYED) included.
+  s.commands = {"cat /proc/mdstat",
+                "while grep -Eq 'resync|recovery' /proc/mdstat; do sleep 10; done",
+                "cat /proc/mdstat"};
   s.why = "Until the resync ends, " + c.dst +
           " holds the only complete copy: \"Don't do anything on hda until the raid "
-          "reconstruction is finished\". mdadm --wait returns when it is over; `watch cat "
-          "/proc/mdstat` in another terminal shows its progress.";
+          "reconstruction is finished\". The loop returns when /proc/mdstat shows no resync "
+          "or recovery, also none waiting (resync=DELAYED); `watch cat /proc/mdstat` in "
+          "another terminal shows the progress. Not `mdadm --wait`: it exits 1 for an array "
+          "whose resync ended before its turn.";
   return s;
 }
 

@@ -99,9 +99,13 @@ TEST_CASE("degraded arrays, filesystems, mount and copy, by the source's types",
   CHECK(has(cmds, "rsync -aHAXx --delete --dry-run --itemize-changes / /newroot/"));
   CHECK(has(cmds, "rsync -aHAXx --delete / /newroot/"));
   CHECK(has(cmds, "mdadm /dev/md0 --add /dev/sda1"));
-  CHECK(has(cmds, "mdadm --wait /dev/md0 /dev/md1"));
-  // Every command ends by itself: no `watch` (it needs a terminal, never ends).
-  for (const std::string& c : cmds) CHECK(c.rfind("watch ", 0) != 0);
+  CHECK(has(cmds, "while grep -Eq 'resync|recovery' /proc/mdstat; do sleep 10; done"));
+  // Every command ends by itself, with status 0 when all is well: no `watch`
+  // (it needs a terminal), no `mdadm --wait` (1 for an array already in sync).
+  for (const std::string& c : cmds) {
+    CHECK(c.rfind("watch ", 0) != 0);
+    CHECK(c.rfind("mdadm --wait", 0) != 0);
+  }
   CHECK(has(cmds, "mdguard check --root /newroot --only 'mdadm.conf,fstab,grub,initrd,boot code'"));
   // The dry run comes before the real copy.
   auto dry = std::find(cmds.begin(), cmds.end(),
