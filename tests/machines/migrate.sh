@@ -14,10 +14,10 @@
 #   truth    the migrated machine booted through SeaBIOS with both disks,
 #            and with each disk alone (attached as the only disk, a fresh
 #            copy each time), each outcome beside check's claim for it
-#   mistake  "GRUB installed on one disk only": the migrated machine with
-#            the old disk's boot code from before the migration put back
-#            (MBR boot code and the gap; the partition table kept), check
-#            --json in it, then the same three boots against its claims
+#   mistake  "GRUB installed on one disk only": in the migrated machine the
+#            old disk's boot code from before the migration put back (MBR
+#            boot code and the gap; the partition table kept), check --json
+#            there, then the same three boots against its claims
 #
 #   tests/machines/migrate.sh [--from STAGE] [--to STAGE]
 #
@@ -154,29 +154,31 @@ run_stage() {
       ;;
     mistake)
       # GRUB on one disk only: the old disk keeps the boot code it had
-      # before the migration (boot.img's 440 bytes and the core image in the
-      # gap up to the first partition), as when step 9's and step 15's
-      # `grub-install /dev/vda` are left out. The partition table stays.
+      # before the migration, as when step 9's and step 15's `grub-install
+      # /dev/vda` are left out. Made inside the migrated machine (boot.img's
+      # 440 bytes and the core image in the gap up to the first partition
+      # put back; the partition table stays), then check --json there.
       restore part2
-      dd if="$work/howto-a.first-mib" of="$a" bs=440 count=1 conv=notrunc status=none
-      dd if="$work/howto-a.first-mib" of="$a" bs=512 skip=1 seek=1 count=2047 conv=notrunc status=none
-      keep mistake-disks
-      cat >"$work/check-job.sh" <<'EOF'
+      cat >"$work/mistake-job.sh" <<'EOF'
 #!/bin/sh
+# The old disk's boot code from before the migration back on /dev/vda, then
 # mdguard check in the machine as it is: check.json, check.txt.
 cd "$JOB_DIR" || exit 1
+dd if=howto-a.first-mib of=/dev/vda bs=440 count=1 conv=notrunc,fsync || exit 1
+dd if=howto-a.first-mib of=/dev/vda bs=512 skip=1 seek=1 count=2047 conv=notrunc,fsync || exit 1
 mdguard check --json >check.json 2>check.stderr
 echo $? >check.status
 mdguard check >check.txt 2>&1
 cat check.txt
 [ -s check.json ]
 EOF
-      boot mistake-check --job "$work/check-job.sh" --job-out "$work/mistake-check/job" \
-        --expect-job-status 0 "$a" "$b"
-      echo "== mdguard check in the machine with GRUB on /dev/vdb only (exit $(cat "$work/mistake-check/job/check.status"))"
+      boot mistake-check --job "$work/mistake-job.sh" --job-file "$work/howto-a.first-mib" \
+        --job-out "$work/mistake-check/job" --expect root-md --expect-job-status 0 "$a" "$b"
+      echo "== mdguard check with GRUB on /dev/vdb only (exit $(cat "$work/mistake-check/job/check.status"))"
       cat "$work/mistake-check/job/check.txt"
       cp "$work/mistake-check/job/check.json" "$work/check-mistake.json"
-      truth mistake "$work/check-mistake.json" mistake-disks
+      keep mistake
+      truth mistake "$work/check-mistake.json" mistake
       ;;
   esac
 }
