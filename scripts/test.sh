@@ -6,7 +6,7 @@
 #   libFuzzer targets for a bounded time -> QEMU boot scenarios under a real kernel ->
 #   install layout and the .deb -> the package (tests/package/: license lines, hooks,
 #   bash completion, system-compiler builds, lintian, a kernel upgrade).
-# MDGUARD_FUZZ_SECONDS (default 30) bounds each fuzzer.
+# MDGUARD_FUZZ_SECONDS (default 20) bounds each fuzzer.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -51,7 +51,7 @@ fuzz_all() {
   # shellcheck disable=SC2016 # the arguments are for the bash that xargs starts
   for f in build/fuzz/fuzz/fuzz_*; do [[ -x $f ]] && printf '%s\0' "$f"; done |
     xargs -0 -P 2 -I{} bash -c 'bash tests/run-fuzzer.sh "$1" "$2" >"$3/$(basename "$1").log" 2>&1 &&
-      touch "$3/$(basename "$1").ok"' _ {} "${MDGUARD_FUZZ_SECONDS:-30}" "$logs"
+      touch "$3/$(basename "$1").ok"' _ {} "${MDGUARD_FUZZ_SECONDS:-20}" "$logs"
   for f in build/fuzz/fuzz/fuzz_*; do
     [[ -x $f ]] || continue
     name=$(basename "$f")
@@ -60,7 +60,7 @@ fuzz_all() {
   done
   return "$rc"
 }
-step "fuzz: every target for ${MDGUARD_FUZZ_SECONDS:-30} s, two at a time" fuzz_all
+step "fuzz: every target for ${MDGUARD_FUZZ_SECONDS:-20} s, two at a time" fuzz_all
 step "boot scenarios in QEMU (real kernel, real md)" bash tests/scenarios/run.sh busybox
 step "dracut initrds in QEMU (real dracut 059, mdguard beside mdraid)" bash tests/scenarios/run.sh dracut
 step "initramfs-tools initrds in QEMU (real mkinitramfs, hook as installed, mdadm gated)" bash tests/scenarios/run.sh initramfs-tools

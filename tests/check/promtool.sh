@@ -10,7 +10,7 @@
 set -uo pipefail
 bin=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
-systems=$top/tests/fixtures/systems
+systems=${MDGUARD_SYSTEMS:-$top/tests/fixtures/systems}  # CTest: decompressed (tests/check/unpack-systems.sh)
 promtool=$(command -v promtool || echo "$top/.deps/promtool/promtool")
 [[ -x $promtool ]] || { echo "FAIL: no promtool (run scripts/setup.sh)"; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -8,11 +8,13 @@
 # (a TO file: tests/plan/plan-fixtures.sh checks those); a tree with neither,
 # or no tree at all, fails.
 #   tests/check/systems.sh MDGUARD [TREE...]
+# MDGUARD_SYSTEMS: where the trees are (CTest: a copy with the images
+# decompressed, tests/check/unpack-systems.sh); tests/fixtures/systems.
 set -euo pipefail
 mdguard=$(realpath "$1"); shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 trees=("$@")
-((${#trees[@]})) || trees=("$top"/tests/fixtures/systems/*/)
+((${#trees[@]})) || trees=("${MDGUARD_SYSTEMS:-$top/tests/fixtures/systems}"/*/)
 command -v python3 >/dev/null || { echo "FAIL: python3 is not installed"; exit 1; }
 passed=0 failed=0 plans=0
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 mdguard=$(realpath "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
-systems=$top/tests/fixtures/systems
+systems=${MDGUARD_SYSTEMS:-$top/tests/fixtures/systems}  # CTest: decompressed (tests/check/unpack-systems.sh)
 command -v python3 >/dev/null || { echo "truth: python3 is needed" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

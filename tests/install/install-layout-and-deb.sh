@@ -19,7 +19,7 @@
 #   tests/install/install-layout-and-deb.sh [BUILD-DIR (build/static)]
 #
 # Work files in build/install-test/. Takes about a minute (two real
-# update-initramfs runs with this machine's MODULES=most).
+# update-initramfs runs, MODULES=list in the throwaway root).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build/static}" && pwd)
@@ -193,6 +193,10 @@ set -u
 initrd=$host_initrd
 result() { echo "RESULT \$1=\$2"; }
 listing() { lsinitramfs "\$initrd" 2>/dev/null; }
+# Small images (the modules listed, none: MODULES=most took every storage
+# driver and two thirds of this test's time); what is checked is mdguard's
+# part of the image, which MODULES does not change.
+sed -i 's/^MODULES=.*/MODULES=list/' /etc/initramfs-tools/initramfs.conf
 before=\$(sha256sum "\$initrd" | cut -d' ' -f1)
 dpkg -i /tmp/mdguard.deb >/tmp/dpkg-i.log 2>&1; result dpkg-i.exit \$?
 result installed.status "\$(dpkg-query -W -f='\${Status}' mdguard)"

@@ -29,6 +29,10 @@ command -v g++ >/dev/null || fail "no g++ (scripts/setup.sh installs build-essen
 command -v ccache >/dev/null || fail "no ccache (scripts/setup.sh installs it)"
 export CCACHE_DIR=$top/build/system-ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=true
 flags="-O2 -g"
+# check on every fixture tree reads their images decompressed, once for both
+# binaries (tests/check/unpack-systems.sh; the .xz path is the unit tests').
+bash tests/check/unpack-systems.sh "$top/build/system-trees" >/dev/null ||
+  fail "could not unpack the fixture trees"
 for kind in "${kinds[@]}"; do
   dir=$top/build/system-$kind
   case $kind in
@@ -61,7 +65,7 @@ for kind in "${kinds[@]}"; do
   # The same command-line tests as the shipping binary.
   bash tests/examine/export-matches-mdadm.sh "$bin" >"$dir.examine.log" 2>&1 ||
     fail "$kind: examine --export differs from mdadm: $(tail -n 10 "$dir.examine.log")"
-  bash tests/check/systems.sh "$bin" >"$dir.check.log" 2>&1 ||
+  MDGUARD_SYSTEMS=$top/build/system-trees bash tests/check/systems.sh "$bin" >"$dir.check.log" 2>&1 ||
     fail "$kind: check on the fixture systems: $(grep -m5 FAIL "$dir.check.log")"
   bash tests/cli/exit-codes-and-messages.sh "$bin" >"$dir.cli.log" 2>&1 ||
     fail "$kind: exit codes and messages: $(tail -n 10 "$dir.cli.log")"
