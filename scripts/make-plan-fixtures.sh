@@ -294,7 +294,7 @@ mdguard check --root /newroot --only 'mdadm.conf,fstab,grub,initrd,boot code'
 sfdisk --part-type /dev/hda 1 fd && sfdisk --part-type /dev/hda 2 fd && sfdisk --part-type /dev/hda 5 fd && sfdisk --part-type /dev/hda 6 fd && sfdisk --part-type /dev/hda 7 fd
 mdadm /dev/md0 --add /dev/hda1
 mdadm /dev/md4 --add /dev/hda7
-mdadm --wait /dev/md0 /dev/md1 /dev/md2 /dev/md3 /dev/md4
+while grep -Eq 'resync|recovery' /proc/mdstat; do sleep 10; done
 mdguard check
 STEPS
   passed <<'EOF'
