@@ -46,6 +46,18 @@ need_tools() {
   ((${#missing[@]} == 0)) || die "missing tool(s): ${missing[*]} (scripts/setup.sh installs them)"
 }
 
+# mdguard_deb WHO [HINT]: the .deb a machine installs ($MDGUARD_DEB, or the
+# newest in build/static); dies naming WHO when there is none.
+mdguard_deb() {
+  local debs deb=${MDGUARD_DEB:-}
+  if [[ -z $deb ]]; then
+    debs=("$MC_TOP"/build/static/mdguard_*_amd64.deb)
+    deb=${debs[-1]}
+  fi
+  [[ -f $deb ]] || die "$1: no mdguard .deb ($deb): cmake --workflow --preset static && (cd build/static && cpack -G DEB)${2:-}"
+  echo "$deb"
+}
+
 # Cleanup handlers, run last-in first-out on exit. Each runs even when an
 # earlier one failed: a mount left behind would keep its loop device busy.
 MC_ON_EXIT=()

@@ -49,13 +49,7 @@ stage_no() {
 }
 first=$(stage_no "$from") last=$(stage_no "$to")
 
-if [[ -n ${MDGUARD_DEB:-} ]]; then
-  deb=$MDGUARD_DEB
-else
-  debs=("$MC_TOP"/build/static/mdguard_*_amd64.deb)
-  deb=${debs[-1]}
-fi
-[[ -f $deb ]] || die "migrate.sh: no mdguard .deb ($deb): cmake --workflow --preset static && (cd build/static && cpack -G DEB)"
+deb=$(mdguard_deb migrate.sh)
 need_tools qemu-system-x86_64 python3 dd partx losetup mount umount
 ((EUID == 0)) || die "migrate.sh needs root (make-machine.sh uses loop devices)"
 

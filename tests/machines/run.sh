@@ -30,13 +30,7 @@ while (($#)); do
 done
 deb=""
 if ((plan)); then
-  if [[ -n ${MDGUARD_DEB:-} ]]; then
-    deb=$MDGUARD_DEB
-  else
-    debs=("$MC_TOP"/build/static/mdguard_*_amd64.deb)
-    deb=${debs[-1]}
-  fi
-  [[ -f $deb ]] || die "run.sh: no mdguard .deb ($deb): cmake --workflow --preset static && (cd build/static && cpack -G DEB), or --no-plan"
+  deb=$(mdguard_deb run.sh ", or --no-plan")
 fi
 
 need_tools qemu-system-x86_64 partx losetup mount umount
