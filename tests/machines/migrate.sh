@@ -3,7 +3,8 @@
 # The migration carried out from `mdguard plan`'s steps in a real machine
 # (issue 13, phase 2), then its claim held against real boots:
 #
-#   plan     the how-to's machine with a second blank disk: mdguard's .deb
+#   plan     the layout's machine (make-machine.sh; the how-to's by default)
+#            with a second blank disk: mdguard's .deb
 #            installed, `mdguard plan --to /dev/vdb --json` (jobs/plan.sh)
 #   part1    the plan's commands, exactly as the JSON holds them, one by one
 #            (jobs/steps.sh) up to its `reboot`
@@ -14,30 +15,40 @@
 #   truth    the migrated machine booted through SeaBIOS with both disks,
 #            and with each disk alone (attached as the only disk, a fresh
 #            copy each time), each outcome beside check's claim for it
-#   mistake  "GRUB installed on one disk only": in the migrated machine the
-#            old disk's boot code from before the migration put back (MBR
-#            boot code and the gap; the partition table kept), check --json
-#            there, then the same three boots against its claims
+#   mistakes each mistake of mistakes/ (NAME.sh: its make_mistake, run by
+#            mistakes/job.sh) made in the migrated machine, once per
+#            variant its header names (with-mdguard: the package as the
+#            migration left it; without-mdguard: purged first, check run
+#            from the binary handed in); check --json there, then the same
+#            three boots against its claims
 #
-#   tests/machines/migrate.sh [--from STAGE] [--to STAGE]
+#   tests/machines/migrate.sh [--layout NAME (howto)] [--from STAGE] [--to STAGE]
+#       [--mistake NAME[:VARIANT]]...
 #
+# --mistake (repeatable) makes only the mistakes named (NAME: each of its
+# variants); by default every mistake in every variant.
 # Every command's exit status, time and output, and each step's `expect`
 # judged, are printed (plan-steps.py judge). The disks after each stage are
-# kept in build/machines/work/migrate/STAGE/ so that --from resumes there.
+# kept in build/machines/work/migrate/LAYOUT/kept-STAGE/ so that --from resumes
+# there.
 # Needs root and the .deb (MDGUARD_DEB, default build/static/mdguard_*_amd64.deb:
 # `cmake --workflow --preset static && (cd build/static && cpack -G DEB)`).
-# Prints each boot's time and the total; exit status 1 on the first
-# failure or disagreement.
+# Prints each boot's time and the total, and the table of every machine
+# state's boots against check's claims; exit status 1 on the first failure
+# of a step or a boot that must come up, or at the end when a boot
+# disagrees with check's claim.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stages=(plan part1 part2 truth mistake)
-from=plan to=mistake
+stages=(plan part1 part2 truth mistakes)
+from=plan to=mistakes only=() layout=howto
 while (($#)); do
   case $1 in
     --from) from=$2; shift 2 ;;
     --to) to=$2; shift 2 ;;
+    --mistake) only+=("$2"); shift 2 ;;
+    --layout) layout=$2; shift 2 ;;
     -h|--help) sed -n '3,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "migrate.sh: unknown argument $1" ;;
   esac
@@ -53,11 +64,15 @@ deb=$(mdguard_deb migrate.sh)
 need_tools qemu-system-x86_64 python3 dd partx losetup mount umount
 ((EUID == 0)) || die "migrate.sh needs root (make-machine.sh uses loop devices)"
 
-work=$MC_WORK/migrate
+[[ -f $MC_DIR/layouts/$layout.sh ]] || die "migrate.sh: no layout $layout (layouts/$layout.sh)"
+work=$MC_WORK/migrate/$layout
+# shellcheck source=layouts/howto.sh # one of layouts/*.sh
+root_partition=$(LAYOUT_ROOT_PARTITION="" && . "$MC_DIR/layouts/$layout.sh" && echo "$LAYOUT_ROOT_PARTITION")
+[[ $root_partition =~ ^[0-9]+$ ]] || die "migrate.sh: layouts/$layout.sh sets no LAYOUT_ROOT_PARTITION"
 disks=$work/disks
-a=$disks/howto-a.img b=$disks/howto-b.img
+a=$disks/$layout-a.img b=$disks/$layout-b.img
 steps_py=$MC_DIR/plan-steps.py
-times=()
+times=() matrix=() disagreements=()
 t_all=$(now)
 mkdir -p "$work"
 
@@ -68,9 +83,9 @@ keep() {
   cp --sparse=always "$a" "$b" "$work/kept-$1/"
 }
 restore() {
-  [[ -f $work/kept-$1/howto-a.img && -f $work/kept-$1/howto-b.img ]] || die "migrate.sh: no disks kept after stage $1: run from an earlier stage"
+  [[ -f $work/kept-$1/$layout-a.img && -f $work/kept-$1/$layout-b.img ]] || die "migrate.sh: no disks kept after stage $1: run from an earlier stage"
   mkdir -p "$disks"
-  cp --sparse=always "$work/kept-$1/howto-a.img" "$work/kept-$1/howto-b.img" "$disks/"
+  cp --sparse=always "$work/kept-$1/$layout-a.img" "$work/kept-$1/$layout-b.img" "$disks/"
 }
 # Under software emulation on a busy host systemd took more than its 90 s
 # default to see the disks' partitions (udev's coldplug at a crawl): a boot
@@ -80,10 +95,10 @@ restore() {
 # included (systemd.device(5): DefaultTimeoutStartSec), may take 15 minutes.
 slow_host_timeouts() {
   local img=$1 start sectors loop mnt=$work/mnt
-  read -r start sectors < <(partx --show --noheadings --bytes -o START,SECTORS --nr 1 "$img")
+  read -r start sectors < <(partx --show --noheadings --bytes -o START,SECTORS --nr "$root_partition" "$img")
   loop=$(losetup --find --show --offset $((start * 512)) --sizelimit $((sectors * 512)) "$img")
   mkdir -p "$mnt"
-  mount "$loop" "$mnt" || { losetup -d "$loop"; die "migrate.sh: cannot mount $img's first partition"; }
+  mount "$loop" "$mnt" || { losetup -d "$loop"; die "migrate.sh: cannot mount $img's root partition ($root_partition)"; }
   mkdir -p "$mnt/etc/systemd/system.conf.d"
   printf '%s\n' '# tests/machines/migrate.sh: slow emulation on a busy host' \
     '[Manager]' 'DefaultTimeoutStartSec=900s' >"$mnt/etc/systemd/system.conf.d/machines-timeout.conf"
@@ -110,13 +125,13 @@ run_stage() {
       mkdir -p "$disks"
       local t
       t=$(now)
-      "$MC_DIR/make-machine.sh" howto --out "$disks" >/dev/null
+      "$MC_DIR/make-machine.sh" "$layout" --out "$disks" >/dev/null
       times+=("how-to machine (build or cache)|$(since "$t")")
       truncate -s 3G "$b"
       slow_host_timeouts "$a"
       # The old disk's first MiB before the migration: its boot code for
       # the mistake "GRUB installed on one disk only".
-      dd if="$a" of="$work/howto-a.first-mib" bs=1M count=1 status=none
+      dd if="$a" of="$work/before-disk.first-mib" bs=1M count=1 status=none
       boot plan --job "$MC_DIR/jobs/plan.sh" --job-file "$deb" --job-out "$work/plan/job" \
         --expect root-plain --expect-job-status 0 "$a" "$b"
       cat "$work/plan/job/plan.txt"
@@ -146,52 +161,96 @@ run_stage() {
     truth)
       truth migrated "$work/check-migrated.json" part2
       ;;
-    mistake)
-      # GRUB on one disk only: the old disk keeps the boot code it had
-      # before the migration, as when step 9's and step 15's `grub-install
-      # /dev/vda` are left out. Made inside the migrated machine (boot.img's
-      # 440 bytes and the core image in the gap up to the first partition
-      # put back; the partition table stays), then check --json there.
-      restore part2
-      cat >"$work/mistake-job.sh" <<'EOF'
-#!/bin/sh
-# The old disk's boot code from before the migration back on /dev/vda, then
-# mdguard check in the machine as it is: check.json, check.txt.
-cd "$JOB_DIR" || exit 1
-dd if=howto-a.first-mib of=/dev/vda bs=440 count=1 conv=notrunc,fsync || exit 1
-dd if=howto-a.first-mib of=/dev/vda bs=512 skip=1 seek=1 count=2047 conv=notrunc,fsync || exit 1
-mdguard check --json >check.json 2>check.stderr
-echo $? >check.status
-mdguard check >check.txt 2>&1
-cat check.txt
-[ -s check.json ]
-EOF
-      boot mistake-check --job "$work/mistake-job.sh" --job-file "$work/howto-a.first-mib" \
-        --job-out "$work/mistake-check/job" --expect root-md --expect-job-status 0 "$a" "$b"
-      echo "== mdguard check with GRUB on /dev/vdb only (exit $(cat "$work/mistake-check/job/check.status"))"
-      cat "$work/mistake-check/job/check.txt"
-      cp "$work/mistake-check/job/check.json" "$work/check-mistake.json"
-      keep mistake
-      truth mistake "$work/check-mistake.json" mistake
+    mistakes)
+      [[ -f $work/plan/job/before-grub.cfg && -f $work/plan/job/before-fstab ]] ||
+        die "migrate.sh: no before-grub.cfg or before-fstab from the plan stage: run from plan"
+      local m v
+      while read -r m v; do mistake "$m" "$v"; done < <(mistake_runs)
       ;;
   esac
 }
 
+# truth_label NAME both|a|b: the name of that boot (NAME-both, NAME-a-alone).
+truth_label() {
+  if [[ $2 == both ]]; then echo "$1-both"; else echo "$1-$2-alone"; fi
+}
+
+# mistake_runs: "NAME VARIANT" lines, one per mistake and variant to make
+# (--mistake, or every mistakes/NAME.sh in each variant its header names).
+mistake_runs() {
+  local f name vs v sel pick
+  for f in "$MC_DIR"/mistakes/*.sh; do
+    name=$(basename "$f" .sh)
+    [[ $name != job ]] || continue
+    vs=$(sed -n 's/^# Variants: *//p' "$f")
+    [[ -n $vs ]] || die "migrate.sh: mistakes/$name.sh names no variant (# Variants:)"
+    for v in $vs; do
+      pick=$((${#only[@]} == 0))
+      for sel in "${only[@]}"; do
+        [[ $sel == "$name" || $sel == "$name:$v" ]] && pick=1
+      done
+      ((pick)) && echo "$name $v"
+    done
+  done
+}
+
+# mistake NAME VARIANT: the migrated machine (part2's disks) with the
+# mistake made in it by mistakes/job.sh, check --json there, then the
+# boots against its claims.
+mistake() {
+  local name=$1 variant=$2 label=$1-$2
+  [[ -f $MC_DIR/mistakes/$name.sh ]] || die "migrate.sh: no mistake $name (mistakes/$name.sh)"
+  restore part2
+  # The job disk's files under the names mistakes/job.sh reads; mdguard is
+  # the binary of the .deb the machine installed.
+  local in=$work/$label-in
+  rm -rf "$in" && mkdir -p "$in"
+  cp "$MC_DIR/mistakes/$name.sh" "$in/mistake.sh"
+  echo "$variant" >"$in/variant.txt"
+  cp "$work/before-disk.first-mib" "$work/plan/job/before-grub.cfg" "$work/plan/job/before-fstab" "$in/"
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/mdguard >"$in/mdguard"
+  [[ -s $in/mdguard ]] || die "migrate.sh: no usr/sbin/mdguard in $deb"
+  local files=() f
+  for f in "$in"/*; do files+=(--job-file "$f"); done
+  boot "$label-check" --job "$MC_DIR/mistakes/job.sh" "${files[@]}" --job-out "$work/$label-check/job" \
+    --expect root-md --expect-job-status 0 "$a" "$b"
+  echo "== $label: mdguard check in the machine (exit $(cat "$work/$label-check/job/check.status"))"
+  cat "$work/$label-check/job/check.txt"
+  cp "$work/$label-check/job/check.json" "$work/check-$label.json"
+  rm -rf "${work:?}/kept-$label"
+  mkdir -p "$work/kept-$label"
+  cp --sparse=always "$a" "$b" "$work/kept-$label/"
+  truth "$label" "$work/check-$label.json" "$label"
+}
+
 # truth NAME CHECK.json KEPT: boots the disks kept after stage KEPT with
-# both disks, then each alone (a fresh copy each time: a boot from one
+# both disks, then each alone (each boot on its own copy: a boot from one
 # disk moves its half ahead of the other), and holds each outcome against
-# check's claim: "boots" only where `/` came up on the array.
+# check's claim: "boots" only where `/` came up on the array. The three
+# boots run side by side (one vCPU each; MACHINES_TRUTH_JOBS=1 runs them
+# one after another): a boot's time includes waiting for the host's cores.
 truth() {
-  local name=$1 claims=$2 kept=$3 rows=() bad=0 which outcome claim agree
+  local name=$1 claims=$2 kept=$3 rows=() bad=0 which outcome claim agree label d running=0
+  local src=$work/kept-$kept
+  [[ -f $src/$layout-a.img && -f $src/$layout-b.img ]] || die "migrate.sh: no disks kept after $kept"
   for which in both a b; do
-    restore "$kept"
+    label=$(truth_label "$name" "$which")
+    d=$work/$label/disks
+    rm -rf "${work:?}/$label" && mkdir -p "$d"
     case $which in
-      both) boot "$name-both" --timeout 600 "$a" "$b" || true ;;
-      a) boot "$name-a-alone" --timeout 600 "$a" || true ;;
-      b) boot "$name-b-alone" --timeout 600 "$b" || true ;;
+      both) cp --sparse=always "$src/$layout-a.img" "$src/$layout-b.img" "$d/" ;;
+      a) cp --sparse=always "$src/$layout-a.img" "$d/" ;;
+      b) cp --sparse=always "$src/$layout-b.img" "$d/" ;;
     esac
-    local label=$name-$which
-    [[ $which == both ]] || label+=-alone
+    if ((running >= ${MACHINES_TRUTH_JOBS:-3})); then wait -n || true; running=$((running - 1)); fi
+    "$MC_DIR/boot.sh" --log "$work/$label/console.log" --timeout 1200 "$d"/*.img >"$work/$label.line" 2>"$work/$label.err" &
+    running=$((running + 1))
+  done
+  wait || true
+  for which in both a b; do
+    label=$(truth_label "$name" "$which")
+    cat "$work/$label.line" "$work/$label.err"
+    times+=("$label|$(result_of "$work/$label/console.log" seconds)")
     outcome=$(result_of "$work/$label/console.log" outcome)
     claim=$(python3 - "$claims" "$which" <<'EOF'
 import json, sys
@@ -221,23 +280,35 @@ EOF
     IFS='|' read -r which outcome claim agree <<<"$r"
     printf '  %-6s %-16s %-14s %s\n' "$which" "$outcome" "$claim" "$agree"
   done | tee "$work/truth-$name.txt"
-  ((bad == 0)) || die "$name: a boot disagrees with check's claim"
+  for r in "${rows[@]}"; do matrix+=("$name|$r"); done
+  # The other states are still booted: the whole matrix is worth more than
+  # its first disagreement. The run fails at the end.
+  ((bad == 0)) || { say "$name: a boot disagrees with check's claim"; disagreements+=("$name"); }
 }
 
 # plan, part1 and part2 go on from the disks the stage before left;
-# truth and mistake start from part2's disks themselves.
+# truth and mistakes start from part2's disks themselves.
 ((first == 0 || first >= 3)) || restore "${stages[first - 1]}"
 if ((first >= 3)); then
-  [[ -f $work/check-migrated.json && -f $work/howto-a.first-mib ]] || die "migrate.sh: no check-migrated.json or howto-a.first-mib: run from part2 or plan"
+  [[ -f $work/check-migrated.json && -f $work/before-disk.first-mib ]] || die "migrate.sh: no check-migrated.json or before-disk.first-mib: run from part2 or plan"
 fi
 for ((s = first; s <= last; s++)); do
   run_stage "${stages[s]}"
-  [[ ${stages[s]} == truth || ${stages[s]} == mistake ]] || keep "${stages[s]}"
+  [[ ${stages[s]} == truth || ${stages[s]} == mistakes ]] || keep "${stages[s]}"
 done
 
+if ((${#matrix[@]})); then
+  echo "== every machine state: the boots through SeaBIOS against mdguard check's claim"
+  printf '  %-32s %-6s %-16s %-14s %s\n' state disks outcome "check's claim" agree
+  for r in "${matrix[@]}"; do
+    IFS='|' read -r state which outcome claim agree <<<"$r"
+    printf '  %-32s %-6s %-16s %-14s %s\n' "$state" "$which" "$outcome" "$claim" "$agree"
+  done | tee "$work/matrix.txt"
+fi
 times+=("total|$(since "$t_all")")
 echo "== times (seconds; software emulation, $(nproc) cores)"
 for t in "${times[@]}"; do
   printf '  %-42s %8s\n' "${t%|*}" "${t#*|}"
 done
+((${#disagreements[@]} == 0)) || die "migrate.sh: check's claim and the boots disagree in: ${disagreements[*]}"
 echo "machines: migrate.sh passed (stages ${stages[first]} to ${stages[last]})"

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The job that makes one mistake in the migrated machine and asks mdguard
+# about it (tests/machines/migrate.sh, stage mistakes). On the job disk:
+#   mistake.sh     the mistake: a make_mistake function (mistakes/NAME.sh)
+#   variant.txt    with-mdguard, or without-mdguard: the package purged
+#                  first (its postrm rebuilds the initrd without mdguard)
+#                  and check run from the binary handed in (mdguard)
+#   the files of the machine from before the migration that a mistake puts
+#   back: before-disk.first-mib (the old disk's boot code), before-grub.cfg,
+#   before-fstab
+# Leaves check.json, check.txt, check.status (mdguard check's exit status)
+# and initrd.txt (what the initrd that boots next holds of md) on the disk.
+set -u
+cd "$JOB_DIR" || exit 1
+variant=$(cat variant.txt) || exit 1
+mdguard=mdguard
+case $variant in
+  with-mdguard)
+    command -v mdguard >/dev/null || { echo "job: mdguard is not installed"; exit 1; }
+    ;;
+  without-mdguard)
+    echo "== dpkg --purge mdguard"
+    dpkg --purge mdguard || { echo "job: dpkg --purge mdguard failed"; exit 1; }
+    ! command -v mdguard >/dev/null || { echo "job: mdguard still installed"; exit 1; }
+    # The job disk is vfat: the binary is run from a copy that can be executed.
+    mkdir -p /run/mdguard-check && cp mdguard /run/mdguard-check/mdguard && chmod 755 /run/mdguard-check/mdguard || exit 1
+    mdguard=/run/mdguard-check/mdguard
+    ;;
+  *) echo "job: unknown variant '$variant'"; exit 1 ;;
+esac
+# shellcheck source=/dev/null # mistakes/NAME.sh, copied onto the job disk
+. ./mistake.sh || exit 1
+echo "== the mistake ($variant): $(sed -n 's/^# Mistake: //p' mistake.sh)"
+make_mistake || { echo "job: the mistake could not be made"; exit 1; }
+sync
+kernel=$(uname -r)
+{
+  echo "initrd /boot/initrd.img-$kernel:"
+  lsinitramfs "/boot/initrd.img-$kernel" | grep -E 'sbin/mdadm$|sbin/mdguard$|mdadm\.conf$' || echo "(no mdadm, no mdguard)"
+} >initrd.txt
+cat initrd.txt
+"$mdguard" check --json >check.json 2>check.stderr
+echo $? >check.status
+"$mdguard" check >check.txt 2>&1
+echo "== mdguard check (exit status $(cat check.status))"
+cat check.txt
+[ -s check.json ]
