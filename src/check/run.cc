@@ -473,8 +473,11 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
       return r;
     }
     r.survive = survive_one_disk(s);
+    r.every_disk = with_every_disk(s);
     survive_findings(r.survive, r.findings);
-    apply_blockers(r.survive, machine_wide_blockers(r.findings));
+    auto blockers = machine_wide_blockers(r.findings);
+    apply_blockers(r.survive, blockers);
+    apply_blockers(*r.every_disk, blockers);
     r.looked_at["survive one disk"] = join(s.disks);
   }
   return r;
