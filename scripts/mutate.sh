@@ -121,6 +121,10 @@ m check-survive-code src/check/survive.cc \
 m check-survive-policy src/check/survive.cc \
   'if (degraded && !in.initrd_starts_degraded)' 'if (degraded && in.initrd_starts_degraded)' \
   'the initrd'"'"'s degraded policy test inverted'
+m survive-all-array-disks src/check/run.cc \
+  '    for (const std::string& m : a.members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);' \
+  '    for (const std::string& m : a.members) (void)m;' \
+  'the survive table leaves out a disk under a running array when fstab places / elsewhere'
 m every-disk-signature src/check/survive.cc \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \
