@@ -7,7 +7,8 @@
 #                  first (its postrm rebuilds the initrd without mdguard)
 #                  and check run from the binary handed in (mdguard)
 #   the files of the machine from before the migration that a mistake puts
-#   back: before-disk.first-mib (the old disk's boot code), before-grub.cfg,
+#   back: before-disk.first-mib (the old disk's boot code), before-bios-boot.img
+#   (on a GPT: the BIOS boot partition's core image), before-grub.cfg,
 #   before-fstab
 # Leaves check.json, check.txt, check.status (mdguard check's exit status)
 # and initrd.txt (what the initrd that boots next holds of md) on the disk.
@@ -23,9 +24,11 @@ case $variant in
     echo "== dpkg --purge mdguard"
     dpkg --purge mdguard || { echo "job: dpkg --purge mdguard failed"; exit 1; }
     ! command -v mdguard >/dev/null || { echo "job: mdguard still installed"; exit 1; }
-    # The job disk is vfat: the binary is run from a copy that can be executed.
-    mkdir -p /run/mdguard-check && cp mdguard /run/mdguard-check/mdguard && chmod 755 /run/mdguard-check/mdguard || exit 1
-    mdguard=/run/mdguard-check/mdguard
+    # The job disk is vfat: the binary is run from a copy that can be
+    # executed. Not in /run: initramfs-tools mounts it noexec, and the
+    # mount moves into the booted system ("Permission denied", exit 126).
+    mkdir -p /root/mdguard-check && cp mdguard /root/mdguard-check/mdguard && chmod 755 /root/mdguard-check/mdguard || exit 1
+    mdguard=/root/mdguard-check/mdguard
     ;;
   *) echo "job: unknown variant '$variant'"; exit 1 ;;
 esac
