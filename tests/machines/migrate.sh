@@ -198,7 +198,9 @@ mistake_runs() {
       for sel in "${only[@]}"; do
         [[ $sel == "$name" || $sel == "$name:$v" ]] && pick=1
       done
-      ((pick)) && echo "$name $v"
+      # An if, not `((pick)) && echo`: a 0 left last in the function was
+      # its status, and set -E's ERR trap printed a failure of ((pick)).
+      if ((pick)); then echo "$name $v"; fi
     done
   done
 }
