@@ -134,6 +134,15 @@ run_stage() {
       # The old disk's first MiB before the migration: its boot code for
       # the mistake "GRUB installed on one disk only".
       dd if="$a" of="$work/before-disk.first-mib" bs=1M count=1 status=none
+      # On a GPT the core image is not in the first MiB (the GPT's header
+      # and entries are) but in the BIOS boot partition: kept too, when the
+      # layout has one.
+      rm -f "$work/before-bios-boot.img"
+      local start sectors
+      read -r start sectors < <(partx --show --noheadings -o START,SECTORS,TYPE "$a" |
+        awk 'tolower($3) == "21686148-6449-6e6f-744e-656564454649" { print $1, $2; exit }') || true
+      [[ -z ${sectors:-} ]] ||
+        dd if="$a" of="$work/before-bios-boot.img" bs=512 skip="$start" count="$sectors" status=none
       boot plan --job "$MC_DIR/jobs/plan.sh" --job-file "$deb" --job-out "$work/plan/job" \
         --expect root-plain --expect-job-status 0 "$a" "$b"
       cat "$work/plan/job/plan.txt"
@@ -191,7 +200,9 @@ mistake_runs() {
       for sel in "${only[@]}"; do
         [[ $sel == "$name" || $sel == "$name:$v" ]] && pick=1
       done
-      ((pick)) && echo "$name $v"
+      # An if, not `((pick)) && echo`: a 0 left last in the function was
+      # its status, and set -E's ERR trap printed a failure of ((pick)).
+      if ((pick)); then echo "$name $v"; fi
     done
   done
 }
@@ -210,6 +221,7 @@ mistake() {
   cp "$MC_DIR/mistakes/$name.sh" "$in/mistake.sh"
   echo "$variant" >"$in/variant.txt"
   cp "$work/before-disk.first-mib" "$work/plan/job/before-grub.cfg" "$work/plan/job/before-fstab" "$in/"
+  [[ ! -f $work/before-bios-boot.img ]] || cp "$work/before-bios-boot.img" "$in/"
   dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/mdguard >"$in/mdguard"
   [[ -s $in/mdguard ]] || die "migrate.sh: no usr/sbin/mdguard in $deb"
   local files=() f

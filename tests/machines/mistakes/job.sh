@@ -10,7 +10,8 @@
 #                  it is the installed one; it also reads a machine where
 #                  mdguard is not installed, or an older one is)
 #   the files of the machine from before the migration that a mistake puts
-#   back: before-disk.first-mib (the old disk's boot code), before-grub.cfg,
+#   back: before-disk.first-mib (the old disk's boot code), before-bios-boot.img
+#   (on a GPT: the BIOS boot partition's core image), before-grub.cfg,
 #   before-fstab
 # Leaves check.json, check.txt, check.status (mdguard check's exit status)
 # and initrd.txt (what the initrd that boots next holds of md) on the disk.
