@@ -372,7 +372,7 @@ EOF
 
 no_grub_config_changes() { rm "$T/boot/grub/grub.cfg"; }
 variant no-grub-config "No GRUB configuration in /boot." <<'EOF'
-warning grub-config-missing
+error grub-config-missing
 EOF
 
 initrd_stale_changes() {

@@ -121,7 +121,32 @@ m check-survive-code src/check/survive.cc \
 m check-survive-policy src/check/survive.cc \
   'if (degraded && !in.initrd_starts_degraded)' 'if (degraded && in.initrd_starts_degraded)' \
   'the initrd'"'"'s degraded policy test inverted'
+m survive-all-array-disks src/check/run.cc \
+  '    for (const std::string& m : a.members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);' \
+  '    for (const std::string& m : a.members) (void)m;' \
+  'the survive table leaves out a disk under a running array when fstab places / elsewhere'
+m every-disk-signature src/check/survive.cc \
+  'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
+  'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \
+  'with every disk: a disk the BIOS skips (no 55 AA) counts as one it may start'
+m every-disk-unreadable src/check/survive.cc \
+  '  if (!d.code) return true;' '  if (!d.code) return false;' \
+  'with every disk: an unreadable disk is left out of the claim (fail open)'
+m every-disk-missing-member src/check/survive.cc \
+  '  if (misses && !in.initrd_starts_degraded)' '  if (misses && in.initrd_starts_degraded)' \
+  'with every disk: the initrd'"'"'s degraded policy test inverted'
+m every-disk-blockers src/check/run.cc \
+  '    apply_blockers(*r.every_disk, blockers);' '    (void)blockers;' \
+  'with every disk: boots past an error that stops every boot'
 # The output formats.
+m human-no-every-disk src/check/format.cc \
+  '  if (r.every_disk) out += format_every_disk(*r.every_disk);' \
+  '  if (r.every_disk && r.survive.empty()) out += format_every_disk(*r.every_disk);' \
+  'check'"'"'s human output drops the "with every disk attached" line'
+m prom-every-disk src/check/format.cc \
+  'if (r.every_disk) every[""] = r.every_disk->boots() ? "1" : "0";' \
+  'if (r.every_disk) every[""] = r.every_disk->boots() ? "0" : "1";' \
+  'mdguard_check_boots_with_every_disk inverted'
 m human-no-survive-table src/check/format.cc \
   'if (!r.survive.empty()) out += format_survive_table(r.survive) + "\n";' \
   'if (r.survive.empty()) out += format_survive_table(r.survive) + "\n";' \

@@ -70,21 +70,28 @@ std::string check_human(const CheckReport& r) {
   if (!out.empty()) out += "\n";
   out += format_findings(r.findings, r.areas, "");
   out.pop_back();  // format_findings ends with the (empty) verdict's new line
+  if (r.every_disk) out += format_every_disk(*r.every_disk);
   if (!r.survive.empty()) out += format_survive_table(r.survive) + "\n";
   return out + r.verdict() + "\n";
 }
 
+namespace {
+
+Json survive_row_json(const SurviveRow& row) {
+  Json problems = Json::array();
+  for (const std::string& p : row.problems) problems.push(p);
+  Json out = Json::object();
+  if (!row.disk.empty()) out.set("disk", row.disk);
+  return out.set("boots", row.boots())
+      .set("summary", row.summary)
+      .set("problems", std::move(problems));
+}
+
+}  // namespace
+
 std::string check_json(const CheckReport& r) {
   Json survive = Json::array();
-  for (const SurviveRow& row : r.survive) {
-    Json problems = Json::array();
-    for (const std::string& p : row.problems) problems.push(p);
-    survive.push(Json::object()
-                     .set("disk", row.disk)
-                     .set("boots", row.boots())
-                     .set("summary", row.summary)
-                     .set("problems", std::move(problems)));
-  }
+  for (const SurviveRow& row : r.survive) survive.push(survive_row_json(row));
   Json areas = Json::array();
   for (const std::string& a : r.areas) areas.push(a);
   Json not_checked = Json::object();
@@ -98,6 +105,7 @@ std::string check_json(const CheckReport& r) {
              .set("areas", std::move(areas))
              .set("not_checked", std::move(not_checked))
              .set("findings", findings_json(r.findings))
+             .set("with_every_disk", r.every_disk ? survive_row_json(*r.every_disk) : Json())
              .set("survive_one_disk", std::move(survive))
              .dump() +
          "\n";
@@ -147,6 +155,13 @@ std::string check_prometheus(const CheckReport& r) {
     std::string& v = survives[device_label(row.disk)];
     v = (v.empty() || v == "1") && row.boots() ? "1" : "0";  // any "no" wins
   }
+  Samples every;
+  if (r.every_disk) every[""] = r.every_disk->boots() ? "1" : "0";
+  family("mdguard_check_boots_with_every_disk",
+         "1 when the last mdguard check found that the machine boots with every disk attached, "
+         "whichever the firmware starts, 0 when not.",
+         every);
+
   family("mdguard_check_survives_disk_loss",
          "1 when the last mdguard check found that the machine boots with this disk gone, 0 when "
          "not.",

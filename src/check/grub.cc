@@ -217,11 +217,14 @@ std::optional<BootEntryFacts> legacy_default(const LegacyMenu& menu, const Legac
 
 void check_grub(const GrubFacts& f, const GrubContext& ctx, Findings& out) {
   if (f.config.empty()) {
-    out.add({"grub-config-missing", Finding::Severity::warning, kArea, "/boot/grub",
+    // An error, not a warning: GRUB's core image without its grub.cfg stops
+    // at the `grub>` prompt, and another boot loader's configuration is not
+    // read here; either way nothing vouches for the next boot (fail closed).
+    out.add({"grub-config-missing", Finding::Severity::error, kArea, "/boot/grub",
              "no GRUB configuration (/boot/grub/grub.cfg, /boot/grub2/grub.cfg, "
              "/boot/grub/menu.lst)",
-             "mdguard cannot tell what the boot loader boots, so it cannot vouch for the next "
-             "boot.",
+             "GRUB without its configuration stops at its `grub>` prompt; another boot loader's "
+             "configuration mdguard does not read, so it cannot vouch for the next boot.",
              "`update-grub` (or check the boot loader this machine uses by hand)"});
     return;
   }

@@ -465,6 +465,13 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     else
       candidates.insert(p.plain_disk);
   }
+  // And every disk under a running array: when fstab names the wrong device
+  // for / (the old root's UUID after a migration, found on a raw member),
+  // the arrays that run still span the other disk, and losing it is a
+  // question the table answers rather than leaves out (tests/machines,
+  // mistake fstab-old-root: a boot from that disk alone had no claim).
+  for (const ArrayFacts& a : arrays)
+    for (const std::string& m : a.members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);
   s.disks = {candidates.begin(), candidates.end()};
   bool on_md = std::any_of(vital.begin(), vital.end(), [](const Placement& p) { return p.array; });
   if (wanted("survive one disk")) {
@@ -473,8 +480,11 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
       return r;
     }
     r.survive = survive_one_disk(s);
+    r.every_disk = with_every_disk(s);
     survive_findings(r.survive, r.findings);
-    apply_blockers(r.survive, machine_wide_blockers(r.findings));
+    auto blockers = machine_wide_blockers(r.findings);
+    apply_blockers(r.survive, blockers);
+    apply_blockers(*r.every_disk, blockers);
     r.looked_at["survive one disk"] = join(s.disks);
   }
   return r;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct CheckReport {
   Findings findings;
   std::vector<ArrayFacts> arrays;  // what runs, for the metrics
   std::vector<SurviveRow> survive;
-  std::vector<std::string> areas;  // asked for, in the order they are checked
+  std::optional<SurviveRow> every_disk;  // with every disk attached; with `survive`
+  std::vector<std::string> areas;        // asked for, in the order they are checked
   // Areas asked for but not looked at, and why: never printed as "ok".
   std::map<std::string, std::string> not_checked;
   // Areas looked at: what they read, for the "AREA: ok (...)" line.

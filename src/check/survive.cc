@@ -60,7 +60,60 @@ bool code_elsewhere(const SurviveInput& in, const std::string& lost, std::string
   return false;
 }
 
+// Would the firmware take this disk for bootable and start it? An
+// unreadable disk is taken: what cannot be read is no all-clear.
+bool firmware_may_start(BootMode mode, const DiskBoot& d) {
+  if (!d.code) return true;
+  return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;
+}
+
+// A slot of the array with no member at all: the array starts degraded.
+bool misses_a_member(const ArrayFacts& a) {
+  std::vector<bool> present(a.raid_disks, false);
+  for (size_t i = 0; i < a.members.size() && i < a.member_slots.size(); ++i)
+    if (a.member_slots[i] >= 0 && static_cast<uint32_t>(a.member_slots[i]) < a.raid_disks)
+      present[static_cast<size_t>(a.member_slots[i])] = true;
+  return std::find(present.begin(), present.end(), false) != present.end();
+}
+
 }  // namespace
+
+SurviveRow with_every_disk(const SurviveInput& in) {
+  SurviveRow row;
+  std::string parts;
+  for (const Placement& p : in.vital) {
+    std::string how;
+    if (!keeps(in, p, "", how, row.rebuilding)) row.problems.push_back(how);
+    parts += (parts.empty() ? "" : "; ") + how;
+  }
+  std::string boots;
+  bool any = false;
+  for (const DiskBoot& d : in.boot_code) {
+    if (!firmware_may_start(in.mode, d)) continue;
+    any = true;
+    std::string why;
+    if (disk_boots(in.mode, d, why))
+      boots += (boots.empty() ? "" : ", ") + d.disk;
+    else
+      row.problems.push_back("the firmware may start " + d.disk + ", which does not boot (" + why +
+                             ")");
+  }
+  if (!any)
+    row.problems.push_back("no disk carries " + std::string(to_string(in.mode)) +
+                           " boot code the firmware would start");
+  parts += "; boot code on " + (boots.empty() ? std::string("no disk that boots") : boots);
+  bool misses = std::any_of(in.vital.begin(), in.vital.end(), [](const Placement& p) {
+    return p.array && misses_a_member(*p.array);
+  });
+  if (misses && !in.initrd_starts_degraded)
+    row.problems.push_back("the initrd does not start a degraded array (" + in.initrd_policy + ")");
+  // The vital placements' problems are in `parts` already; the others are
+  // said after them, so the line tells why it does not boot.
+  for (const std::string& p : row.problems)
+    if (parts.find(p) == std::string::npos) parts += "; " + p;
+  row.summary = parts;
+  return row;
+}
 
 std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
   std::vector<SurviveRow> rows;
@@ -102,14 +155,23 @@ std::vector<std::string> machine_wide_blockers(const Findings& findings) {
   return ids;
 }
 
-void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers) {
+void apply_blockers(SurviveRow& row, const std::vector<std::string>& blockers) {
   if (blockers.empty()) return;
   std::string list;
   for (const std::string& id : blockers) list += (list.empty() ? "" : ", ") + id;
-  for (SurviveRow& r : rows) {
-    r.blocked_by = blockers;
-    r.summary += "; with any disk left, the boot stops at: " + list;
-  }
+  row.blocked_by = blockers;
+  row.summary +=
+      (row.disk.empty() ? "; the boot stops at: " : "; with any disk left, the boot stops at: ") +
+      list;
+}
+
+void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers) {
+  for (SurviveRow& r : rows) apply_blockers(r, blockers);
+}
+
+std::string format_every_disk(const SurviveRow& row) {
+  return std::string("with every disk attached: ") + (row.boots() ? "boots" : "DOES NOT BOOT") +
+         " (" + row.summary + ")\n";
 }
 
 std::string format_survive_table(const std::vector<SurviveRow>& rows) {

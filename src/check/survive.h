@@ -33,7 +33,7 @@ struct SurviveInput {
 };
 
 struct SurviveRow {
-  std::string disk;
+  std::string disk;                   // the disk lost; empty: none (with_every_disk)
   std::vector<std::string> problems;  // what fails once this disk is gone
   // Ids of the error findings that stop the boot whichever disk is left
   // (GRUB's entry, the initrd, fstab): the row never says "boots" past them.
@@ -44,13 +44,22 @@ struct SurviveRow {
 };
 
 std::vector<SurviveRow> survive_one_disk(const SurviveInput& in);
+// The machine as it is, every disk attached (row.disk empty). The firmware
+// starts the first disk of its boot order that it takes for bootable (BIOS:
+// 55 AA at the end of sector 0, SeaBIOS's boot_disk() in src/boot.c; UEFI:
+// a loader on an ESP) and the order is the machine's setting, written on no
+// disk: every disk the firmware may take must boot, or the claim is no.
+SurviveRow with_every_disk(const SurviveInput& in);
 // The error findings that stop every boot, from any disk: those of the areas
 // the whole machine boots through (mdadm.conf, fstab, grub, initrd) and an
 // inactive array. Per-disk and per-member matters (boot code, degraded or
 // rebuilding arrays) are judged row by row instead.
 std::vector<std::string> machine_wide_blockers(const Findings& findings);
 void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers);
+void apply_blockers(SurviveRow& row, const std::vector<std::string>& blockers);
 std::string format_survive_table(const std::vector<SurviveRow>& rows);
+// "with every disk attached: boots (...)": one line.
+std::string format_every_disk(const SurviveRow& row);
 void survive_findings(const std::vector<SurviveRow>& rows, Findings& out);
 
 }  // namespace mdguard

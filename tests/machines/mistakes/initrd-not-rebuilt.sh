@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
-# Mistake: the initrd not rebuilt: it holds neither mdadm nor mdguard, and / is on metadata 1.0 (the how-to's own disaster)
+# Mistake: the initrd not rebuilt: it holds neither mdadm nor mdguard
 # Variants: with-mdguard
 #
 # The how-to's warning: an initrd made before the migration, when the
-# machine had no md, starts no array, and a 1.0 member (its superblock at
-# the end) carries the root file system from its first byte. Made as that
+# machine had no md, starts no array. (With the how-to's metadata 1.0 a
+# member carries the root file system from its first byte and the boot can
+# land on it; plan chose 1.2 for / on these GRUB 2 machines, where a member
+# shows at most a stale signature of the old file system.) Made as that
 # initrd was made: mkinitramfs with mdadm's and mdguard's hooks not there
 # (moved aside and back), so it is the image of a machine where neither
 # is installed. mkinitramfs, not update-initramfs: the image nobody

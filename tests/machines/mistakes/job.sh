@@ -5,7 +5,10 @@
 #   mistake.sh     the mistake: a make_mistake function (mistakes/NAME.sh)
 #   variant.txt    with-mdguard, or without-mdguard: the package purged
 #                  first (its postrm rebuilds the initrd without mdguard)
-#                  and check run from the binary handed in (mdguard)
+#   mdguard        the binary of the .deb under test: check runs from a
+#                  copy of it in both variants (in a run from the plan stage
+#                  it is the installed one; it also reads a machine where
+#                  mdguard is not installed, or an older one is)
 #   the files of the machine from before the migration that a mistake puts
 #   back: before-disk.first-mib (the old disk's boot code), before-bios-boot.img
 #   (on a GPT: the BIOS boot partition's core image), before-grub.cfg,
@@ -15,7 +18,9 @@
 set -u
 cd "$JOB_DIR" || exit 1
 variant=$(cat variant.txt) || exit 1
-mdguard=mdguard
+# /run is mounted noexec (systemd): the copy is on the root file system.
+mdguard=/root/mdguard-check/mdguard
+mkdir -p /root/mdguard-check && cp mdguard "$mdguard" && chmod 755 "$mdguard" || exit 1
 case $variant in
   with-mdguard)
     command -v mdguard >/dev/null || { echo "job: mdguard is not installed"; exit 1; }
@@ -24,11 +29,6 @@ case $variant in
     echo "== dpkg --purge mdguard"
     dpkg --purge mdguard || { echo "job: dpkg --purge mdguard failed"; exit 1; }
     ! command -v mdguard >/dev/null || { echo "job: mdguard still installed"; exit 1; }
-    # The job disk is vfat: the binary is run from a copy that can be
-    # executed. Not in /run: initramfs-tools mounts it noexec, and the
-    # mount moves into the booted system ("Permission denied", exit 126).
-    mkdir -p /root/mdguard-check && cp mdguard /root/mdguard-check/mdguard && chmod 755 /root/mdguard-check/mdguard || exit 1
-    mdguard=/root/mdguard-check/mdguard
     ;;
   *) echo "job: unknown variant '$variant'"; exit 1 ;;
 esac

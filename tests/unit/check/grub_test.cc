@@ -136,6 +136,10 @@ TEST_CASE("GRUB: /boot on md needs the mdraid module of its metadata", "[check-g
 
 TEST_CASE("GRUB: no configuration, no entry, a broken file", "[check-grub]") {
   CHECK(ids(GrubFacts{}) == V{"grub-config-missing"});
+  Findings none;
+  check_grub(GrubFacts{}, GrubContext{}, none);
+  REQUIRE(none.items.size() == 1);
+  CHECK(none.items[0].severity == Finding::Severity::error);  // nothing vouches for the boot
   CHECK(ids(facts("set default=0\n")) == V{"grub-no-entry"});
   auto broken = ids(facts(cfg("/dev/md0") + "if true; then\n"));
   CHECK(std::count(broken.begin(), broken.end(), "grub-config-problem") == 1);

@@ -101,3 +101,77 @@ TEST_CASE("a stale core image on the second disk: losing the first stops the mac
   REQUIRE_FALSE(rows[0].problems.empty());
   CHECK(rows[0].problems[0].find("not the one grub-install last wrote") != std::string::npos);
 }
+
+// With every disk attached the firmware's boot order decides which disk
+// starts, and it is written on no disk: every disk it may take must boot.
+TEST_CASE("with every disk: GRUB on both disks boots", "[survive]") {
+  SurviveRow row = with_every_disk(two_disks("grub-gpt.img"));
+  CHECK(row.disk.empty());
+  CHECK(row.boots());
+  CHECK(row.summary == "/ on /dev/md0 keeps /dev/sda1, /dev/sdb1; boot code on /dev/sda, /dev/sdb");
+  CHECK(format_every_disk(row) == "with every disk attached: boots (" + row.summary + ")\n");
+}
+
+TEST_CASE("with every disk: a stale core image on a disk the BIOS may start does not boot",
+          "[survive]") {
+  SurviveInput in = two_disks("grub-mbr.img");
+  in.boot_code[0].core = {CoreCheck::State::different, "they differ from byte 520 on"};
+  in.boot_code[1].core = {CoreCheck::State::same, ""};
+  SurviveRow row = with_every_disk(in);
+  CHECK_FALSE(row.boots());
+  REQUIRE(row.problems.size() == 1);
+  CHECK(row.problems[0].rfind("the firmware may start /dev/sda, which does not boot (", 0) == 0);
+  CHECK(row.summary ==
+        "/ on /dev/md0 keeps /dev/sda1, /dev/sdb1; boot code on /dev/sdb; " + row.problems[0]);
+  CHECK(format_every_disk(row).rfind("with every disk attached: DOES NOT BOOT (", 0) == 0);
+}
+
+TEST_CASE("with every disk: a disk without a boot signature is skipped by the BIOS", "[survive]") {
+  SurviveInput in = two_disks("grub-mbr.img");
+  in.boot_code[1].code->bios.signature = false;
+  in.boot_code[1].code->bios.loader = BiosLoader::none;
+  SurviveRow row = with_every_disk(in);
+  CHECK(row.boots());
+  CHECK(row.summary.find("boot code on /dev/sda") != std::string::npos);
+  in.boot_code[0].code->bios.signature = false;  // neither: nothing starts
+  row = with_every_disk(in);
+  REQUIRE(row.problems.size() == 1);
+  CHECK(row.problems[0] == "no disk carries BIOS boot code the firmware would start");
+}
+
+TEST_CASE("with every disk: an unreadable disk is no all-clear", "[survive]") {
+  SurviveInput in = two_disks("grub-mbr.img");
+  in.boot_code[1].code.reset();
+  in.boot_code[1].error = "cannot read /dev/sdb: Input/output error";
+  SurviveRow row = with_every_disk(in);
+  CHECK_FALSE(row.boots());
+  REQUIRE(row.problems.size() == 1);
+  CHECK(row.problems[0].find("Input/output error") != std::string::npos);
+}
+
+TEST_CASE("with every disk: a rebuild under way still boots, a missing member needs the policy",
+          "[survive]") {
+  auto in = two_disks("grub-gpt.img");
+  in.vital[0].array->member_in_sync = {false, true};  // sda1 being rebuilt: sdb1 holds it all
+  CHECK(with_every_disk(in).boots());
+  in.initrd_starts_degraded = false;
+  in.initrd_policy = "mdguard, degraded=deny";
+  CHECK(with_every_disk(in).boots());  // every slot has a member: no degraded start
+  in.vital[0].array->members = {"/dev/sdb1"};
+  in.vital[0].array->member_slots = {1};
+  in.vital[0].array->member_in_sync = {true};
+  SurviveRow row = with_every_disk(in);
+  REQUIRE(row.problems.size() == 1);
+  CHECK(row.problems[0] == "the initrd does not start a degraded array (mdguard, degraded=deny)");
+  CHECK(row.summary ==
+        "/ on /dev/md0 keeps /dev/sdb1; boot code on /dev/sda, /dev/sdb; " + row.problems[0]);
+  in.initrd_starts_degraded = true;
+  CHECK(with_every_disk(in).boots());
+}
+
+TEST_CASE("with every disk: a machine-wide blocker stops it", "[survive]") {
+  SurviveRow row = with_every_disk(two_disks("grub-gpt.img"));
+  apply_blockers(row, {"grub-root-unresolved"});
+  CHECK_FALSE(row.boots());
+  CHECK(row.summary.find("; the boot stops at: grub-root-unresolved") != std::string::npos);
+}
