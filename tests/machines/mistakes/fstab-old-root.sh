@@ -5,10 +5,11 @@
 #
 # `cp -ax /. /newroot/` copied the old /etc/fstab; the plan's sed rewrites
 # its lines to the arrays. Left out, systemd waits for devices that never
-# come. The host's slow-emulation drop-in lets a start job wait 900 s;
-# here the wait decides only when emergency mode comes, not whether, so it
-# is cut to 240 s.
+# come. The host's slow-emulation drop-in lets a device wait 900 s; here
+# the wait decides only when emergency mode comes, not whether, so it is
+# cut to 240 s.
 make_mistake() {
   cp before-fstab /etc/fstab &&
-    sed -i 's/^DefaultTimeoutStartSec=.*/DefaultTimeoutStartSec=240s/' /etc/systemd/system.conf.d/machines-timeout.conf
+    sed -i -e 's/^DefaultTimeoutStartSec=.*/DefaultTimeoutStartSec=240s/' \
+      -e 's/^DefaultDeviceTimeoutSec=.*/DefaultDeviceTimeoutSec=240s/' /etc/systemd/system.conf.d/machines-timeout.conf
 }
