@@ -241,6 +241,7 @@ mistake() {
   mkdir -p "$work/kept-$label"
   cp --sparse=always "$a" "$b" "$work/kept-$label/"
   truth "$label" "$work/check-$label.json" "$label"
+  rm -rf "${work:?}/kept-$label"
 }
 
 # truth NAME CHECK.json KEPT: boots the disks kept after stage KEPT with
@@ -270,6 +271,9 @@ truth() {
   for which in both a b; do
     label=$(truth_label "$name" "$which")
     cat "$work/$label.line" "$work/$label.err"
+    # The copies booted are about 1.5 GB each: gone once the boot is read
+    # (the console log and the result stay).
+    rm -rf "${work:?}/$label/disks"
     times+=("$label|$(result_of "$work/$label/console.log" seconds)")
     outcome=$(result_of "$work/$label/console.log" outcome)
     claim=$(python3 - "$claims" "$which" <<'EOF'
