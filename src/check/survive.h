@@ -49,6 +49,8 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in);
 // 55 AA at the end of sector 0, SeaBIOS's boot_disk() in src/boot.c; UEFI:
 // a loader on an ESP) and the order is the machine's setting, written on no
 // disk: every disk the firmware may take must boot, or the claim is no.
+// The disks are those of `boot_code` (holding / or /boot): the boot code of
+// others is not read, and the README says the claim is silent on them.
 SurviveRow with_every_disk(const SurviveInput& in);
 // The error findings that stop every boot, from any disk: those of the areas
 // the whole machine boots through (mdadm.conf, fstab, grub, initrd) and an
