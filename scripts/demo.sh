@@ -14,7 +14,8 @@
 #      (refused), the disks untouched by every refusal; then `mdguard check`
 #      on the demo system, as booted;
 #   4. a whole Debian machine booted through SeaBIOS and GRUB (tests/machines,
-#      about 40 minutes under software emulation): the how-to's machine,
+#      11-25 minutes under software emulation, and about 7 more to build its
+#      image the first time): the how-to's machine,
 #      migrated to RAID-1 by carrying out `mdguard plan`'s steps exactly as
 #      printed, `mdguard check` in it, then booted with both disks and with
 #      each disk pulled in turn, each outcome beside check's claim, and each
@@ -123,7 +124,7 @@ sed 's/\r//g' "$work/healthy.log" | sed -n '/^\$ mdguard check/,/^VERDICT/p'
 # ---- 4. a whole machine, migrated by plan's steps, booted from each disk ---------
 if [[ ${MDGUARD_DEMO_MACHINE:-1} != 0 ]]; then
   banner "A real Debian machine through SeaBIOS and GRUB: migrated by plan's steps, checked, booted with each disk pulled"
-  echo "(mmdebstrap's bookworm, the how-to's partitions; about 40 minutes under software emulation: tests/machines/README.md)"
+  echo "(mmdebstrap's bookworm, the how-to's partitions; 11-25 minutes under software emulation: tests/machines/README.md)"
   (cd build/static && cpack -G DEB >/dev/null)
   bash tests/machines/migrate.sh --to truth
 fi
