@@ -87,6 +87,7 @@ SurviveRow with_every_disk(const SurviveInput& in) {
     parts += (parts.empty() ? "" : "; ") + how;
   }
   std::string boots;
+  std::vector<std::string> others;  // the problems past the vital placements'
   bool any = false;
   for (const DiskBoot& d : in.boot_code) {
     if (!firmware_may_start(in.mode, d)) continue;
@@ -95,22 +96,23 @@ SurviveRow with_every_disk(const SurviveInput& in) {
     if (disk_boots(in.mode, d, why))
       boots += (boots.empty() ? "" : ", ") + d.disk;
     else
-      row.problems.push_back("the firmware may start " + d.disk + ", which does not boot (" + why +
-                             ")");
+      others.push_back("the firmware may start " + d.disk + ", which does not boot (" + why + ")");
   }
   if (!any)
-    row.problems.push_back("no disk carries " + std::string(to_string(in.mode)) +
-                           " boot code the firmware would start");
+    others.push_back("no disk carries " + std::string(to_string(in.mode)) +
+                     " boot code the firmware would start");
   parts += "; boot code on " + (boots.empty() ? std::string("no disk that boots") : boots);
   bool misses = std::any_of(in.vital.begin(), in.vital.end(), [](const Placement& p) {
     return p.array && misses_a_member(*p.array);
   });
   if (misses && !in.initrd_starts_degraded)
-    row.problems.push_back("the initrd does not start a degraded array (" + in.initrd_policy + ")");
+    others.push_back("the initrd does not start a degraded array (" + in.initrd_policy + ")");
   // The vital placements' problems are in `parts` already; the others are
   // said after them, so the line tells why it does not boot.
-  for (const std::string& p : row.problems)
-    if (parts.find(p) == std::string::npos) parts += "; " + p;
+  for (const std::string& p : others) {
+    row.problems.push_back(p);
+    parts += "; " + p;
+  }
   row.summary = parts;
   return row;
 }

@@ -18,7 +18,8 @@
 set -u
 cd "$JOB_DIR" || exit 1
 variant=$(cat variant.txt) || exit 1
-# /run is mounted noexec (systemd): the copy is on the root file system.
+# /run is mounted noexec (initramfs-tools mounts it so, and the mount moves
+# into the booted system): the copy is on the root file system.
 mdguard=/root/mdguard-check/mdguard
 mkdir -p /root/mdguard-check && cp mdguard "$mdguard" && chmod 755 "$mdguard" || exit 1
 case $variant in
