@@ -5,6 +5,7 @@
 // LVM's own table-driven CRC, and, when blkid is installed, a live
 // `blkid -p` must agree on every image.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -88,7 +89,10 @@ bool have_blkid() {
 
 // `blkid -p -o export` on the bytes; empty when blkid finds nothing.
 std::string live_blkid(const std::vector<uint8_t>& bytes) {
-  auto path = std::filesystem::temp_directory_path() / "mdguard-lvm-test.img";
+  // ctest runs the test cases of this file as separate processes side by
+  // side: a name shared between them let one case read the other's label.
+  auto path = std::filesystem::temp_directory_path() /
+              ("mdguard-lvm-test-" + std::to_string(getpid()) + ".img");
   {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()),
