@@ -12,15 +12,28 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 passed=0 failed=0 failures=()
-# Each step says how long it took: the whole command must stay well under
-# 30 minutes on 2 cores, and these lines show where the time goes.
+# The machine's busy and idle clock ticks so far (/proc/stat's first line:
+# user nice system idle iowait irq softirq steal), as "busy idle".
+cpu_ticks() {
+  local _cpu user nice system idle iowait irq softirq steal _rest
+  read -r _cpu user nice system idle iowait irq softirq steal _rest </proc/stat
+  echo "$((user + nice + system + irq + softirq + steal)) $((idle + iowait))"
+}
+# Each step says how long it took and how busy the cores were: the whole
+# command must stay well under 30 minutes on 2 cores, and these lines show
+# where the time goes and where a core sat idle.
 step() {
-  local name=$1 start=$SECONDS; shift
+  local name=$1 start=$SECONDS busy0 idle0 busy1 idle1 took; shift
+  read -r busy0 idle0 < <(cpu_ticks)
   echo "=== $name"
-  if "$@"; then
-    passed=$((passed + 1)); echo "--- ok: $name ($((SECONDS - start)) s)"
+  "$@"
+  local rc=$?
+  read -r busy1 idle1 < <(cpu_ticks)
+  took="$((SECONDS - start)) s, cores $((100 * (busy1 - busy0) / (busy1 - busy0 + idle1 - idle0 + 1)))% busy"
+  if ((rc == 0)); then
+    passed=$((passed + 1)); echo "--- ok: $name ($took)"
   else
-    failed=$((failed + 1)); failures+=("$name"); echo "--- FAILED: $name ($((SECONDS - start)) s)"
+    failed=$((failed + 1)); failures+=("$name"); echo "--- FAILED: $name ($took)"
   fi
 }
 
