@@ -107,6 +107,10 @@ if [[ ${MDGUARD_TEST_MACHINES:-1} != 0 ]]; then
 else
   echo "=== real machines: LEFT OUT (MDGUARD_TEST_MACHINES=0), neither run nor counted"
 fi
+# The machines' QEMU runs at nice 10 (tests/machines/boot.sh): the steps
+# below do too, or the lane, the run's longest chain, would only get what
+# two busy build cores leave it and finish alone at the end on one core.
+renice -n 10 -p $$ >/dev/null
 
 step "clang-format" bash tests/format-check.sh
 step "shellcheck on every shell file" bash tests/shellcheck.sh

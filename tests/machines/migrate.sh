@@ -25,8 +25,15 @@
 #            three boots against its claims
 #
 #   tests/machines/migrate.sh [--layout NAME (howto)] [--from STAGE] [--to STAGE]
-#       [--mistake NAME[:VARIANT]]...
+#       [--mistake NAME[:VARIANT]]... [--metadata VERSION]
 #
+# --metadata 1.0 (or 0.90) is a person's deviation from the plan: the
+# arrays are created with the metadata the classic how-to used instead of
+# the plan's (the one change made to its commands; every other command runs
+# as printed). With it, a member holds the file system from its first byte:
+# the how-to's disaster, an initrd without mdadm mounting `/` from one raw
+# member, becomes reachable (mistakes/initrd-not-rebuilt.sh). Its work
+# folder is build/machines/work/migrate/LAYOUT-metadata-VERSION.
 # --mistake (repeatable) makes only the mistakes named (NAME: each of its
 # variants); by default every mistake in every variant.
 # Every command's exit status, time and output, and each step's `expect`
@@ -44,13 +51,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 stages=(plan part1 part2 truth mistakes)
-from=plan to=mistakes only=() layout=howto
+from=plan to=mistakes only=() layout=howto metadata=""
 while (($#)); do
   case $1 in
     --from) from=$2; shift 2 ;;
     --to) to=$2; shift 2 ;;
     --mistake) only+=("$2"); shift 2 ;;
     --layout) layout=$2; shift 2 ;;
+    --metadata) metadata=$2; shift 2 ;;
     -h|--help) sed -n '3,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "migrate.sh: unknown argument $1" ;;
   esac
@@ -67,7 +75,11 @@ need_tools qemu-system-x86_64 python3 dd partx losetup mount umount
 ((EUID == 0)) || die "migrate.sh needs root (make-machine.sh uses loop devices)"
 
 [[ -f $MC_DIR/layouts/$layout.sh ]] || die "migrate.sh: no layout $layout (layouts/$layout.sh)"
-work=$MC_WORK/migrate/$layout
+case $metadata in
+  "" | 0.90 | 1.0) ;;
+  *) die "migrate.sh: --metadata is 1.0 or 0.90 (the how-to's), not $metadata" ;;
+esac
+work=$MC_WORK/migrate/$layout${metadata:+-metadata-$metadata}
 # shellcheck source=layouts/howto.sh # one of layouts/*.sh
 root_partition=$(LAYOUT_ROOT_PARTITION="" && . "$MC_DIR/layouts/$layout.sh" && echo "$LAYOUT_ROOT_PARTITION")
 [[ $root_partition =~ ^[0-9]+$ ]] || die "migrate.sh: layouts/$layout.sh sets no LAYOUT_ROOT_PARTITION"
@@ -150,6 +162,16 @@ run_stage() {
         --expect root-plain --expect-job-status 0 "$a" "$b"
       cat "$work/plan/job/plan.txt"
       python3 "$steps_py" commands "$work/plan/job/plan.json" >"$work/commands.tsv"
+      if [[ -n $metadata ]]; then
+        # The deviation, and nothing else: each `mdadm --create` of the plan
+        # with the how-to's metadata. A plan with no --metadata= to change is
+        # a failure: the run would silently be the plan's own.
+        grep -q -- '--metadata=1\.2 ' "$work/commands.tsv" ||
+          die "migrate.sh: --metadata $metadata: the plan creates no array with --metadata=1.2 to change"
+        sed -i "/mdadm --create /s/--metadata=1\.2 /--metadata=$metadata /" "$work/commands.tsv"
+        echo "== the plan's commands, with the arrays created as metadata $metadata (--metadata):"
+        grep -- 'mdadm --create ' "$work/commands.tsv" | cut -f3
+      fi
       ;;
     part1)
       echo 1 >"$work/start.txt"
@@ -264,7 +286,7 @@ truth() {
       b) cp --sparse=always "$src/$layout-b.img" "$d/" ;;
     esac
     if ((running >= ${MACHINES_TRUTH_JOBS:-3})); then wait -n || true; running=$((running - 1)); fi
-    "$MC_DIR/boot.sh" --log "$work/$label/console.log" --timeout 1200 "$d"/*.img >"$work/$label.line" 2>"$work/$label.err" &
+    "$MC_DIR/boot.sh" --log "$work/$label/console.log" "$d"/*.img >"$work/$label.line" 2>"$work/$label.err" &
     running=$((running + 1))
   done
   wait || true
