@@ -5,9 +5,11 @@
 #
 # The how-to's warning: an initrd made before the migration, when the
 # machine had no md, starts no array. (With the how-to's metadata 1.0 a
-# member carries the root file system from its first byte and the boot can
-# land on it; plan chose 1.2 for / on these GRUB 2 machines, where a member
-# shows at most a stale signature of the old file system.) Made as that
+# member carries the root file system from its first byte, and the how-to's
+# root=/dev/sda1 mounted it; plan chose 1.2 for / on these GRUB 2 machines.
+# With `migrate.sh --metadata 1.0` this mistake still ended in the initrd's
+# shell: root=UUID= and libblkid calling the member linux_raid_member, so
+# the file system's by-uuid link never appeared; README.md.) Made as that
 # initrd was made: mkinitramfs with mdadm's and mdguard's hooks not there
 # (moved aside and back), so it is the image of a machine where neither
 # is installed. mkinitramfs, not update-initramfs: the image nobody
