@@ -10,10 +10,16 @@
 #       [--expect-job-status N] DISK.img...
 #
 # The disks are virtio disks in the order given (/dev/vda, /dev/vdb, ... in
-# the guest), the first tried first by the firmware; each disk's serial
+# the guest), the first tried first by SeaBIOS; each disk's serial
 # number is its file name without .img (/dev/disk/by-id/virtio-NAME), so a
 # disk attached alone keeps its identity. UEFI boots OVMF_CODE_4M.fd with
-# the machine's own copy of the variables (--vars, written by the boot).
+# the machine's own copy of the variables (--vars, written by the boot;
+# made from OVMF_VARS_4M.fd when the file does not exist), and the disks
+# get no boot order from QEMU: OVMF then tries the boot entries in the
+# order the machine's NVRAM gives (BootOrder, which grub-install and
+# efibootmgr write), as a real machine's firmware does. With a bootindex
+# OVMF would rewrite BootOrder to QEMU's order on every boot
+# (QemuBootOrderLib): the harness, not the machine, would choose the disk.
 # --kernel/--initrd/--append start the kernel directly instead (a machine's
 # first boot, before it has a boot loader).
 #
@@ -114,9 +120,10 @@ i=0
 for d in "${disks[@]}"; do
   serial=$(basename "$d" .img)
   serial=${serial:0:20}
-  # With -kernel, QEMU's own loader holds boot index 0: the disks get none.
+  # With -kernel, QEMU's own loader holds boot index 0: the disks get none;
+  # under UEFI neither (the machine's BootOrder decides, above).
   device="virtio-blk-pci,drive=disk$i,serial=$serial"
-  [[ -n $kernel ]] || device+=",bootindex=$i"
+  [[ -n $kernel || $firmware == uefi ]] || device+=",bootindex=$i"
   qemu+=(-drive "file=$d,format=raw,if=none,id=disk$i,cache=unsafe" -device "$device")
   i=$((i + 1))
 done
