@@ -39,9 +39,9 @@ struct SurviveInput {
   std::vector<Placement> vital;                // "/" and, when separate, "/boot"
   std::map<std::string, std::string> disk_of;  // member or partition -> its whole disk
   std::vector<DiskBoot> boot_code;
-  std::vector<PlainMount> plain_mounts;        // required mounts on one disk
-  bool initrd_starts_degraded = true;  // under the initrd's policy
-  std::string initrd_policy;           // for the table: "mdguard, degraded=allow"
+  std::vector<PlainMount> plain_mounts;  // required mounts on one disk
+  bool initrd_starts_degraded = true;    // under the initrd's policy
+  std::string initrd_policy;             // for the table: "mdguard, degraded=allow"
 };
 
 struct SurviveRow {
@@ -50,9 +50,9 @@ struct SurviveRow {
   // Ids of the error findings that stop the boot whichever disk is left
   // (GRUB's entry, the initrd, fstab): the row never says "boots" past them.
   std::vector<std::string> blocked_by;
-  bool rebuilding = false;  // a problem is a member not in sync yet
+  bool rebuilding = false;   // a problem is a member not in sync yet
   bool plain_mount = false;  // a problem is a required mount on the lost disk
-  std::string summary;      // one line for the table
+  std::string summary;       // one line for the table
   bool boots() const { return problems.empty() && blocked_by.empty(); }
 };
 

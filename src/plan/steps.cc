@@ -225,8 +225,8 @@ PlanStep fix_fstab(const Ctx& c) {
       s.commands.push_back("echo 'RESUME=" + a.md + "' > " + newroot(c.f.resume_conf));
       break;
     }
-  bool esp_nofail = std::any_of(changes.begin(), changes.end(),
-                                [](const FstabChange& ch) { return ch.nofail; });
+  bool esp_nofail =
+      std::any_of(changes.begin(), changes.end(), [](const FstabChange& ch) { return ch.nofail; });
   s.why =
       "Each fstab line that names an old partition names its "
       "array instead, by the device name mdadm.conf fixes (the filesystem UUIDs are new)." +

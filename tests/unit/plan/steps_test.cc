@@ -260,8 +260,10 @@ TEST_CASE("UEFI: the ESP's fstab line gets nofail, so the machine boots without 
   REQUIRE(changes.size() == 3);
   CHECK(changes[2].line == 4);
   CHECK(changes[2].nofail);
-  CHECK(changes[2].after == "UUID=6D64-E532  /boot/efi       vfat    umask=0077,nofail      0       1");
-  const PlanStep& s = step(plan_steps(f, l), "Point");
+  CHECK(changes[2].after ==
+        "UUID=6D64-E532  /boot/efi       vfat    umask=0077,nofail      0       1");
+  auto steps = plan_steps(f, l);
+  const PlanStep& s = step(steps, "Point");
   CHECK(s.commands.front() ==
         "sed -i -e '2s|^\\([[:space:]]*\\)[^[:space:]]*|\\1/dev/md0|' -e "
         "'3s|^\\([[:space:]]*\\)[^[:space:]]*|\\1/dev/md1|' -e "
