@@ -138,14 +138,24 @@ if [[ -n $job ]]; then
     -device "virtio-blk-pci,drive=job,serial=mdguard-job")
 fi
 
-# The console without carriage returns and terminal escapes (GRUB's menu
+# A serial log without carriage returns and terminal escapes (GRUB's menu
 # on the serial port is full of them).
+clean() {
+  sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g; s/\x1b[()][A-Z0-9]//g; s/\x1bc//g; s/\r//g' "$1" 2>/dev/null
+}
 console() {
-  sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][A-Z0-9]//g; s/\x1bc//g; s/\r//g' "$log" 2>/dev/null
+  clean "$log"
+}
+# The marker's lines, cleaned too: the guest's tty ends each line with
+# \r\n, and under UEFI the second port is not the marker's alone: OVMF
+# and GRUB write their console to every serial port, so the first marker
+# line came after GRUB's last output as "\r@@MACHINE root=/dev/md0" (a
+# boot with / on the array read as root-plain).
+machine_log() {
+  clean "$log.machine"
 }
 machine_says() {
-  # The guest's tty ends each line with \r\n.
-  { grep -a "^@@MACHINE $1" "$log.machine" 2>/dev/null || true; } | tail -n1 | sed "s/^@@MACHINE $1//; s/\r\$//"
+  { machine_log | grep -a "^@@MACHINE $1" || true; } | tail -n1 | sed "s/^@@MACHINE $1//"
 }
 # Where a boot that did not come up stopped, the most specific first: an
 # mdguard refusal ends in the initramfs shell, so it is looked for first.
@@ -170,7 +180,7 @@ on_exit "kill $qpid 2>/dev/null || true"
 outcome="" marker_at="" stuck="" stuck_since=""
 while kill -0 "$qpid" 2>/dev/null; do
   sleep 1
-  if [[ -z $marker_at ]] && grep -aq '^@@MACHINE up' "$log.machine" 2>/dev/null; then
+  if [[ -z $marker_at ]] && machine_log | grep -aq '^@@MACHINE up'; then
     marker_at=$(since "$t0")
   fi
   if [[ -z $marker_at && -z $stuck ]]; then
