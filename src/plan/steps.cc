@@ -507,6 +507,16 @@ PlanStep finish(const Ctx& c) {
   }
   s.commands.push_back("mdguard check");
   s.expect = "VERDICT: will boot, from either disk";
+  if (c.l.boot == PlanBoot::uefi && c.f.grub != GrubKind::legacy) {
+    // Nothing to write again under UEFI: GRUB lives on each disk's ESP,
+    // which no array holds, and step 9 wrote both (tests/machines, uefi-gpt).
+    s.title = "The full check";
+    s.why = "No boot code to write again: " + c.src +
+            "'s EFI system partition is no array member, and GRUB on it (step 9) already finds "
+            "/boot on the array. The whole check, every area: the machine must boot from either "
+            "disk.";
+    return s;
+  }
   s.why =
       "The boot loader again on the old disk: its partitions now hold array members, and "
       "GRUB's core image there must find /boot on the array. Then the whole check, every "

@@ -278,6 +278,9 @@ TEST_CASE("UEFI: the ESP's fstab line gets nofail, so the machine boots without 
         "+/dev/md1 none swap sw 0 0\n"
         "+UUID=6D64-E532  /boot/efi       vfat    umask=0077,nofail      0       1\n");
   CHECK(s.why.find("nofail lets the machine boot without that disk") != std::string::npos);
+  // Nothing is written again after the reboot: the last step is the check.
+  CHECK(steps.back().title == "The full check");
+  CHECK(steps.back().commands == std::vector<std::string>{"mdguard check"});
   // A line that has nofail already, or no options field to extend, stays.
   f.fstab_lines.back() = "UUID=6D64-E532 /boot/efi vfat";
   CHECK(fstab_changes(f, plan_layout(f)).size() == 2);
