@@ -125,6 +125,16 @@ m survive-all-array-disks src/check/run.cc \
   '    for (const std::string& m : a.members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);' \
   '    for (const std::string& m : a.members) (void)m;' \
   'the survive table leaves out a disk under a running array when fstab places / elsewhere'
+m survive-plain-mount-nofail src/check/run.cc \
+  '    if (e.has_option("nofail") || e.has_option("noauto") || e.has_option("x-systemd.automount"))' \
+  '    if (e.has_option("noauto") || e.has_option("x-systemd.automount"))' \
+  'survive: a mount with nofail on the lost disk still counts as stopping the boot'
+m survive-plain-mount-ignored src/check/survive.cc \
+  '      if (m.disk != lost) continue;' '      if (m.disk == lost) continue;' \
+  'survive: a required mount on the lost disk is ignored, one on the kept disk counted'
+m plan-esp-nofail src/plan/steps.cc \
+  '          ch.nofail = true;' '          ch.nofail = false;' \
+  'plan: the ESP line gets no nofail (the new disk alone stops in emergency mode)'
 m every-disk-signature src/check/survive.cc \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \

@@ -94,6 +94,53 @@ std::string bios_fix(const DiskBoot& d) {
          "that upgrades keep it current)";
 }
 
+// What gives a disk without a loader its own, as the plan's boot code step
+// does: GRUB onto its ESP (mounted apart; --no-nvram leaves the other
+// disk's entry alone), then a firmware entry naming that ESP, with the
+// vendor directory and loader the other disks boot through (shim when they
+// have it). A disk without an ESP needs one first. The loader's path has
+// single backslashes, as the firmware reads it: the fix printed before
+// (tests/machines, mistake esp-missing) had '\\EFI\\debian\\...', doubled in
+// single quotes, and "--part N" even where the ESP was known.
+std::string uefi_fix(const DiskBoot& d, const std::vector<DiskBoot>& all) {
+  std::string vendor = "debian", loader = "shimx64.efi";
+  bool found = false;
+  for (const DiskBoot& other : all) {
+    if (other.disk == d.disk || !other.code) continue;
+    for (const UefiLoader& l : other.code->uefi) {
+      if (l.fallback) continue;
+      size_t a = l.path.find('\\', 1), b = l.path.rfind('\\');
+      if (a == std::string::npos || b <= a) continue;
+      std::string file = l.path.substr(b + 1);
+      bool shim = lower(file) == "shimx64.efi";
+      if (found && !shim) continue;  // shim, when there is one, starts GRUB
+      vendor = l.path.substr(a + 1, b - a - 1);
+      loader = file;
+      found = true;
+      if (shim) break;
+    }
+  }
+  std::string name = d.disk.substr(d.disk.rfind('/') + 1);
+  std::string part = "N", esp;
+  if (d.code && !d.code->esps.empty()) {
+    part = std::to_string(d.code->esps.front().partition);
+    esp = partition_node(d.disk, d.code->esps.front().partition);
+  }
+  std::string install =
+      esp.empty() ? "give " + d.disk +
+                        " an EFI system partition (FAT32, type EF00) like the other disk's, "
+                        "mount it at /mnt/esp and `grub-install --target=x86_64-efi "
+                        "--efi-directory=/mnt/esp --bootloader-id=" +
+                        vendor + " --no-nvram`"
+                  : "`mkdir -p /mnt/esp && mount " + esp +
+                        " /mnt/esp && grub-install --target=x86_64-efi --efi-directory=/mnt/esp "
+                        "--bootloader-id=" +
+                        vendor + " --no-nvram && umount /mnt/esp`";
+  return install + ", then a firmware entry for it: `efibootmgr --create --disk " + d.disk +
+         " --part " + part + " --loader '\\EFI\\" + vendor + "\\" + loader + "' --label '" +
+         vendor + " (" + name + ")'`";
+}
+
 }  // namespace
 
 const char* to_string(BootMode m) {
@@ -213,14 +260,7 @@ void check_boot_code(BootMode mode, const std::vector<DiskBoot>& boot_disks, Fin
              d.disk + " holds a copy of /boot, but nothing on it starts the machine: when the "
                       "other disk dies, which is when it matters, the machine does not boot. Every "
                       "disk of the mirror needs its own boot code.",
-             mode == BootMode::uefi ? "give " + d.disk +
-                                          " its own EFI system partition with a loader: copy the "
-                                          "ESP, then `efibootmgr --create --disk " +
-                                          d.disk +
-                                          " --part N --loader "
-                                          "'\\\\EFI\\\\debian\\\\shimx64.efi' --label 'debian (" +
-                                          d.disk + ")'`"
-                                    : bios_fix(d)});
+             mode == BootMode::uefi ? uefi_fix(d, boot_disks) : bios_fix(d)});
   }
 }
 

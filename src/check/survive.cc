@@ -131,6 +131,15 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
     std::string how;
     if (!code_elsewhere(in, lost, how)) row.problems.push_back(how);
     parts += "; " + how;
+    for (const PlainMount& m : in.plain_mounts) {
+      if (m.disk != lost) continue;
+      std::string what = m.target + " (" + m.where + ") is on " + lost +
+                         " alone, without nofail: systemd waits for it, then stops in "
+                         "emergency mode";
+      row.problems.push_back(what);
+      row.plain_mount = true;
+      parts += "; " + what;
+    }
     bool degraded = false;
     for (const Placement& p : in.vital)
       degraded = degraded ||
@@ -196,8 +205,12 @@ void survive_findings(const std::vector<SurviveRow>& rows, Findings& out) {
              "A mirror is there to survive a dead disk; this one would not.",
              r.rebuilding ? "wait until the rebuild is done (`cat /proc/mdstat` shows no "
                             "recovery), then run `mdguard check` again"
-                          : "fix the findings above for the other disks (members, boot code, "
-                            "policy)"});
+             : r.plain_mount
+                 ? "add nofail to the options of the fstab lines named here (an EFI system "
+                   "partition is not mirrored: each disk has its own, and the boot must go on "
+                   "without the other's), and fix any other problem named"
+                 : "fix the findings above for the other disks (members, boot code, "
+                   "policy)"});
   }
 }
 

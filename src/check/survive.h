@@ -22,14 +22,26 @@ struct Placement {
   std::string fs_uuid;     // the file system's UUID, when it was probed
 };
 
+// A file system every boot mounts from a plain partition (no array), other
+// than / and /boot: systemd waits for its device, and when the device never
+// comes (its disk is gone) local-fs.target fails and the boot stops in
+// emergency mode, unless the fstab line says nofail (or noauto). The
+// installer's EFI system partition line is one: an ESP is never mirrored.
+struct PlainMount {
+  std::string target;  // "/boot/efi"
+  std::string where;   // "/etc/fstab:4"
+  std::string disk;    // the one disk it is found on
+};
+
 struct SurviveInput {
   BootMode mode = BootMode::bios;
   std::vector<std::string> disks;              // candidates for losing, whole disks
   std::vector<Placement> vital;                // "/" and, when separate, "/boot"
   std::map<std::string, std::string> disk_of;  // member or partition -> its whole disk
   std::vector<DiskBoot> boot_code;
-  bool initrd_starts_degraded = true;  // under the initrd's policy
-  std::string initrd_policy;           // for the table: "mdguard, degraded=allow"
+  std::vector<PlainMount> plain_mounts;  // required mounts on one disk
+  bool initrd_starts_degraded = true;    // under the initrd's policy
+  std::string initrd_policy;             // for the table: "mdguard, degraded=allow"
 };
 
 struct SurviveRow {
@@ -38,8 +50,9 @@ struct SurviveRow {
   // Ids of the error findings that stop the boot whichever disk is left
   // (GRUB's entry, the initrd, fstab): the row never says "boots" past them.
   std::vector<std::string> blocked_by;
-  bool rebuilding = false;  // a problem is a member not in sync yet
-  std::string summary;      // one line for the table
+  bool rebuilding = false;   // a problem is a member not in sync yet
+  bool plain_mount = false;  // a problem is a required mount on the lost disk
+  std::string summary;       // one line for the table
   bool boots() const { return problems.empty() && blocked_by.empty(); }
 };
 

@@ -197,6 +197,13 @@ PlanStep fix_fstab(const Ctx& c) {
   if (!changes.empty()) {
     std::string cmd = "sed -i";
     for (const FstabChange& ch : changes) {
+      if (ch.nofail) {
+        // The fourth field (the options) gets ",nofail".
+        cmd += " -e '" + std::to_string(ch.line) +
+               "s|^\\([[:space:]]*[^[:space:]]\\+\\([[:space:]]\\+[^[:space:]]\\+\\)\\{3\\}"
+               "\\)|\\1,nofail|'";
+        continue;
+      }
       std::string md;
       for (const PlannedArray& a : c.l.arrays)
         for (const FstabEntry& e : a.fstab)
@@ -218,10 +225,17 @@ PlanStep fix_fstab(const Ctx& c) {
       s.commands.push_back("echo 'RESUME=" + a.md + "' > " + newroot(c.f.resume_conf));
       break;
     }
+  bool esp_nofail =
+      std::any_of(changes.begin(), changes.end(), [](const FstabChange& ch) { return ch.nofail; });
   s.why =
       "Each fstab line that names an old partition names its "
-      "array instead, by the device name mdadm.conf fixes (the filesystem UUIDs are new). "
-      "diff must show exactly the lines above." +
+      "array instead, by the device name mdadm.conf fixes (the filesystem UUIDs are new)." +
+      std::string(esp_nofail ? " The EFI system partition stays on " + c.src +
+                                   " alone: nofail lets the machine boot without that disk "
+                                   "(without it systemd waits for the ESP and stops in "
+                                   "emergency mode)."
+                             : "") +
+      " diff must show exactly the lines above." +
       std::string(c.f.mtab_is_file ? " /etc/mtab becomes the kernel's list of mounts, which a "
                                      "pivot never leaves stale."
                                    : "") +
@@ -493,6 +507,16 @@ PlanStep finish(const Ctx& c) {
   }
   s.commands.push_back("mdguard check");
   s.expect = "VERDICT: will boot, from either disk";
+  if (c.l.boot == PlanBoot::uefi && c.f.grub != GrubKind::legacy) {
+    // Nothing to write again under UEFI: GRUB lives on each disk's ESP,
+    // which no array holds, and step 9 wrote both (tests/machines, uefi-gpt).
+    s.title = "The full check";
+    s.why = "No boot code to write again: " + c.src +
+            "'s EFI system partition is no array member, and GRUB on it (step 9) already finds "
+            "/boot on the array. The whole check, every area: the machine must boot from either "
+            "disk.";
+    return s;
+  }
   s.why =
       "The boot loader again on the old disk: its partitions now hold array members, and "
       "GRUB's core image there must find /boot on the array. Then the whole check, every "
@@ -503,8 +527,42 @@ PlanStep finish(const Ctx& c) {
 
 }  // namespace
 
+namespace {
+
+// Where the fourth field (the options) of an fstab line ends; npos when the
+// line has fewer than four fields.
+size_t options_end(const std::string& line) {
+  size_t pos = 0;
+  for (int field = 0; field < 4; ++field) {
+    size_t start = line.find_first_not_of(" \t", pos);
+    if (start == std::string::npos || line[start] == '#') return std::string::npos;
+    pos = line.find_first_of(" \t", start);
+    if (pos == std::string::npos) return field == 3 ? line.size() : std::string::npos;
+  }
+  return pos;
+}
+
+}  // namespace
+
 std::vector<FstabChange> fstab_changes(const PlanFacts& f, const PlanLayout& l) {
   std::vector<FstabChange> out;
+  if (f.source)
+    for (unsigned n : l.esps)
+      for (const PlanDevice& p : f.source->partitions) {
+        if (p.number != n) continue;
+        for (const FstabEntry& e : p.fstab) {
+          if (e.line < 1 || static_cast<size_t>(e.line) > f.fstab_lines.size()) continue;
+          if (e.has_option("nofail") || e.has_option("noauto")) continue;
+          FstabChange ch;
+          ch.line = e.line;
+          ch.before = f.fstab_lines[static_cast<size_t>(e.line) - 1];
+          size_t end = options_end(ch.before);
+          if (end == std::string::npos) continue;  // no options field to extend
+          ch.after = ch.before.substr(0, end) + ",nofail" + ch.before.substr(end);
+          ch.nofail = true;
+          out.push_back(std::move(ch));
+        }
+      }
   for (const PlannedArray& a : l.arrays)
     for (const FstabEntry& e : a.fstab) {
       if (e.line < 1 || static_cast<size_t>(e.line) > f.fstab_lines.size()) continue;

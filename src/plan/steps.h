@@ -20,11 +20,18 @@ struct PlanStep {
   bool after_reboot = false;
 };
 
-// One /etc/fstab line the plan rewrites: the source field becomes the array.
+// One /etc/fstab line the plan rewrites: the source field becomes the array,
+// or (nofail) the line of an EFI system partition gets the option nofail.
 struct FstabChange {
   int line = 0;
   std::string before, after;
+  bool nofail = false;
 };
+// The lines in line order. An ESP is a plain partition on the old disk
+// alone (md does not mirror it): the installer's line (`umask=0077 0 1`)
+// makes systemd wait for it at every boot and stop in emergency mode when
+// that disk is gone, so the mirror would not survive the disk it mirrors.
+// With nofail the boot goes on without it (tests/machines, uefi-gpt).
 std::vector<FstabChange> fstab_changes(const PlanFacts& f, const PlanLayout& l);
 
 // Lines added at the end: arrays that fstab does not name yet (a swap only

@@ -10,10 +10,16 @@
 #       [--expect-job-status N] DISK.img...
 #
 # The disks are virtio disks in the order given (/dev/vda, /dev/vdb, ... in
-# the guest), the first tried first by the firmware; each disk's serial
+# the guest), the first tried first by SeaBIOS; each disk's serial
 # number is its file name without .img (/dev/disk/by-id/virtio-NAME), so a
 # disk attached alone keeps its identity. UEFI boots OVMF_CODE_4M.fd with
-# the machine's own copy of the variables (--vars, written by the boot).
+# the machine's own copy of the variables (--vars, written by the boot;
+# made from OVMF_VARS_4M.fd when the file does not exist), and the disks
+# get no boot order from QEMU: OVMF then tries the boot entries in the
+# order the machine's NVRAM gives (BootOrder, which grub-install and
+# efibootmgr write), as a real machine's firmware does. With a bootindex
+# OVMF would rewrite BootOrder to QEMU's order on every boot
+# (QemuBootOrderLib): the harness, not the machine, would choose the disk.
 # --kernel/--initrd/--append start the kernel directly instead (a machine's
 # first boot, before it has a boot loader).
 #
@@ -118,9 +124,10 @@ i=0
 for d in "${disks[@]}"; do
   serial=$(basename "$d" .img)
   serial=${serial:0:20}
-  # With -kernel, QEMU's own loader holds boot index 0: the disks get none.
+  # With -kernel, QEMU's own loader holds boot index 0: the disks get none;
+  # under UEFI neither (the machine's BootOrder decides, above).
   device="virtio-blk-pci,drive=disk$i,serial=$serial"
-  [[ -n $kernel ]] || device+=",bootindex=$i"
+  [[ -n $kernel || $firmware == uefi ]] || device+=",bootindex=$i"
   qemu+=(-drive "file=$d,format=raw,if=none,id=disk$i,cache=unsafe" -device "$device")
   i=$((i + 1))
 done
@@ -135,14 +142,24 @@ if [[ -n $job ]]; then
     -device "virtio-blk-pci,drive=job,serial=mdguard-job")
 fi
 
-# The console without carriage returns and terminal escapes (GRUB's menu
+# A serial log without carriage returns and terminal escapes (GRUB's menu
 # on the serial port is full of them).
+clean() {
+  sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g; s/\x1b[()][A-Z0-9]//g; s/\x1bc//g; s/\r//g' "$1" 2>/dev/null
+}
 console() {
-  sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][A-Z0-9]//g; s/\x1bc//g; s/\r//g' "$log" 2>/dev/null
+  clean "$log"
+}
+# The marker's lines, cleaned too: the guest's tty ends each line with
+# \r\n, and under UEFI the second port is not the marker's alone: OVMF
+# and GRUB write their console to every serial port, so the first marker
+# line came after GRUB's last output as "\r@@MACHINE root=/dev/md0" (a
+# boot with / on the array read as root-plain).
+machine_log() {
+  clean "$log.machine"
 }
 machine_says() {
-  # The guest's tty ends each line with \r\n.
-  { grep -a "^@@MACHINE $1" "$log.machine" 2>/dev/null || true; } | tail -n1 | sed "s/^@@MACHINE $1//; s/\r\$//"
+  { machine_log | grep -a "^@@MACHINE $1" || true; } | tail -n1 | sed "s/^@@MACHINE $1//"
 }
 # Where a boot that did not come up stopped, the most specific first: an
 # mdguard refusal ends in the initramfs shell, so it is looked for first.
@@ -167,7 +184,7 @@ on_exit "kill $qpid 2>/dev/null || true"
 outcome="" marker_at="" stuck="" stuck_since=""
 while kill -0 "$qpid" 2>/dev/null; do
   sleep 1
-  if [[ -z $marker_at ]] && grep -aq '^@@MACHINE up' "$log.machine" 2>/dev/null; then
+  if [[ -z $marker_at ]] && machine_log | grep -aq '^@@MACHINE up'; then
     marker_at=$(since "$t0")
   fi
   if [[ -z $marker_at && -z $stuck ]]; then

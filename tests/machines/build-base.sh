@@ -16,7 +16,12 @@
 # run with the same inputs prints DIR again at no cost. bios installs
 # grub-pc, uefi grub-efi-amd64 (the two conflict); the binaries of both
 # platforms come along, so a machine can still be given the other kind of
-# boot code by hand. Takes about 8 minutes here (2 busy cores).
+# boot code by hand. uefi also installs what Debian's installer adds on a
+# UEFI machine, Secure Boot or not: the signed GRUB image and shim
+# (grub-efi-amd64-signed, shim-signed: grub-install then puts shimx64.efi,
+# the signed grubx64.efi and its grub.cfg stub on the ESP, and the firmware
+# entry starts shim), and efibootmgr, which grub-install writes the
+# firmware's boot entry with. Takes about 8 minutes here (2 busy cores).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +37,7 @@ while (($#)); do
 done
 case $firmware in
   bios) grub=(grub-pc grub-efi-amd64-bin) ;;
-  uefi) grub=(grub-efi-amd64 grub-pc-bin efibootmgr) ;;
+  uefi) grub=(grub-efi-amd64 grub-efi-amd64-signed shim-signed grub-pc-bin efibootmgr) ;;
   *) die "build-base.sh: --firmware is bios or uefi, not $firmware" ;;
 esac
 

@@ -7,17 +7,23 @@
 # quick update-initramfs); then its
 # first boot (the base's kernel and initrd, root= given) runs
 # jobs/install-boot-loader.sh inside the guest: update-initramfs,
-# grub-install on /dev/vda and update-grub by the machine's own tools, so
-# every device name GRUB and the initrd record is the guest's.
+# grub-install (BIOS: on /dev/vda; UEFI: onto the ESP, and the firmware's
+# boot entry) and update-grub by the machine's own tools, so every device
+# name GRUB and the initrd record is the guest's.
 #
 #   tests/machines/make-machine.sh LAYOUT [--out DIR]
 #
 # Copies the machine (sparse) to DIR (default build/machines/work/LAYOUT)
-# as LAYOUT-a.img and prints its path. The built machine is cached in
-# build/machines/cache/machine-LAYOUT-HASH/ (HASH over the base's key, this
-# script, the layout, boot.sh, lib.sh, guest/ and the first-boot job), so a second
-# run only copies it. The file systems' UUIDs and the disk identifier are
-# derived from the layout's name: every build names the same things.
+# as LAYOUT-a.img and prints its path. A UEFI machine also has its
+# firmware's variables (OVMF's NVRAM: the boot entries grub-install wrote),
+# copied as DIR/LAYOUT.vars: they are the machine's, not a disk's, and
+# every boot of it passes them to boot.sh --vars. The built machine is
+# cached in build/machines/cache/machine-LAYOUT-HASH/ (HASH over the base's
+# key, this script, the layout, boot.sh, lib.sh, guest/ and the first-boot
+# job, and for UEFI the empty variables' template), so a second run only
+# copies it. The file systems' UUIDs (a FAT file system's volume serial)
+# and the disk identifier are derived from the layout's name: every build
+# names the same things.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,15 +48,27 @@ layout_file=$MC_DIR/layouts/$layout.sh
 . "$layout_file"
 out=${out:-$MC_WORK/$layout}
 job=$MC_DIR/jobs/install-boot-loader.sh
-[[ $LAYOUT_FIRMWARE == bios ]] || die "make-machine.sh: only BIOS layouts are made so far ($layout is $LAYOUT_FIRMWARE)"
+# A UEFI machine's first boot goes through OVMF with the machine's own
+# variables (boot.sh makes them from this template): grub-install writes
+# the firmware's boot entry there, as on a real machine.
+firmware_inputs=()
+vars_name=""
+case $LAYOUT_FIRMWARE in
+  bios) ;;
+  uefi)
+    firmware_inputs=(/usr/share/OVMF/OVMF_VARS_4M.fd)
+    [[ -f ${firmware_inputs[0]} ]] || die "make-machine.sh: no ${firmware_inputs[0]} (Debian's ovmf package)"
+    vars_name=$layout.vars ;;
+  *) die "make-machine.sh: layout $layout: firmware $LAYOUT_FIRMWARE is neither bios nor uefi" ;;
+esac
 
 base=$("$MC_DIR/build-base.sh" --firmware "$LAYOUT_FIRMWARE")
-key=$(hash_inputs "$0" "$layout_file" "$MC_DIR/boot.sh" "$MC_DIR/lib.sh" "$job" "$MC_DIR"/guest/* --words "${base##*/}")
+key=$(hash_inputs "$0" "$layout_file" "$MC_DIR/boot.sh" "$MC_DIR/lib.sh" "$job" "$MC_DIR"/guest/* "${firmware_inputs[@]}" --words "${base##*/}")
 cached=$MC_CACHE/machine-$layout-$key
 disk_name=$layout-a.img
 
-if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
-  need_tools sfdisk losetup partx mkfs.ext4 mkswap mount umount tar sha256sum systemctl
+if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds || (-n $vars_name && ! -f $cached/$vars_name) ]]; then
+  need_tools sfdisk losetup partx mkfs.ext4 mkswap mkfs.vfat mount umount tar sha256sum systemctl
   ((EUID == 0)) || die "make-machine.sh needs root (loop devices, mounts)"
   t0=$(now)
   tmp=$(mktemp -d "$MC_CACHE/.machine-$layout-XXXXXX")
@@ -77,6 +95,15 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
     h=$(printf 'mdguard-machine:%s:%s' "$layout" "$1" | sha256sum)
     printf '%s-%s-4%s-8%s-%s\n' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
   }
+  # A FAT file system has no UUID but a 32-bit volume serial, which blkid
+  # and fstab write as UUID=XXXX-XXXX: the first 8 hex digits of the same
+  # hash.
+  serial_of() {
+    local h
+    h=$(printf 'mdguard-machine:%s:%s' "$layout" "$1" | sha256sum)
+    printf '%s\n' "${h:0:8}" | tr a-f A-F
+  }
+  mountpoints=()
   mnt=$tmp/root
   mkdir -p "$mnt"
   fstab=$tmp/fstab
@@ -99,14 +126,29 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
         mkdir -p "$mnt$mountpoint"
         mount "$dev" "$mnt$mountpoint"
         on_exit "umount '$mnt$mountpoint'"
+        mountpoints+=("$mountpoint")
         if [[ $mountpoint == / ]]; then options=errors=remount-ro pass=1; else options=defaults pass=2; fi
         echo "# $mountpoint was on /dev/vda$part during installation" >>"$fstab"
         printf '%-41s %-15s %-7s %-15s %-7s %s\n' "UUID=$uuid" "$mountpoint" ext4 "$options" 0 "$pass" >>"$fstab" ;;
+      vfat)
+        # The EFI system partition: FAT32 as the installer makes it, empty
+        # until the first boot's grub-install fills it (so it is not
+        # mounted here: the base's tree has nothing for it, and tar could
+        # not give FAT its owners and modes). The installer's fstab line:
+        # umask=0077, checked at boot (pass 1), no nofail.
+        serial=$(serial_of "$part")
+        mkfs.vfat -F 32 -i "$serial" "$dev" >/dev/null
+        echo "# $mountpoint was on /dev/vda$part during installation" >>"$fstab"
+        printf '%-41s %-15s %-7s %-15s %-7s %s\n' "UUID=${serial:0:4}-${serial:4}" "$mountpoint" vfat umask=0077 0 1 >>"$fstab" ;;
       *) die "layout $layout: file system type $type is not made yet" ;;
     esac
   done
   say "machine $layout: copying the base into the file systems ..."
   tar --numeric-owner --xattrs --xattrs-include='*' -xpf "$base/root.tar" -C "$mnt"
+  for entry in "${LAYOUT_FILESYSTEMS[@]}"; do
+    read -r part type mountpoint <<<"$entry"
+    [[ $type != vfat ]] || mkdir -p "$mnt$mountpoint"
+  done
   cp "$fstab" "$mnt/etc/fstab"
   # The test's units (the marker, the job runner) and GRUB's console settings.
   install -m 755 "$MC_DIR/guest/mdguard-marker" "$MC_DIR/guest/mdguard-job" "$mnt/usr/local/sbin/"
@@ -117,16 +159,17 @@ if [[ ! -f $cached/$disk_name || ! -f $cached/build-seconds ]]; then
   sync
   # Unmount now (last mounted first), the loop device too: the image must be
   # whole before QEMU opens it. The on_exit entries then find nothing to do.
-  for ((i = ${#LAYOUT_FILESYSTEMS[@]} - 1; i >= 0; i--)); do
-    read -r part type mountpoint <<<"${LAYOUT_FILESYSTEMS[i]}"
-    [[ $type == swap ]] || umount "$mnt$mountpoint"
+  for ((i = ${#mountpoints[@]} - 1; i >= 0; i--)); do
+    umount "$mnt${mountpoints[i]}"
   done
   for part in "${!loops[@]}"; do losetup -d "${loops[$part]}"; done
   MC_ON_EXIT=("rm -rf '$tmp'")
   install_seconds=$(since "$t0")
   say "machine $layout: installed in $install_seconds s; first boot (kernel given, root=/dev/vda$LAYOUT_ROOT_PARTITION) runs $(basename "$job") ..."
 
-  "$MC_DIR/boot.sh" --firmware "$LAYOUT_FIRMWARE" --kernel "$base/vmlinuz" --initrd "$base/initrd.img" \
+  firmware_args=(--firmware "$LAYOUT_FIRMWARE")
+  [[ -z $vars_name ]] || firmware_args+=(--vars "$tmp/$vars_name")
+  "$MC_DIR/boot.sh" "${firmware_args[@]}" --kernel "$base/vmlinuz" --initrd "$base/initrd.img" \
     --append "root=/dev/vda$LAYOUT_ROOT_PARTITION ro console=ttyS0,115200n8 no_timer_check" \
     --job "$job" --job-out "$tmp/first-boot" --log "$tmp/first-boot/console.log" \
     --expect root-plain --expect-job-status 0 "$img" >"$tmp/first-boot.line" ||
@@ -144,4 +187,5 @@ fi
 
 mkdir -p "$out"
 cp --sparse=always "$cached/$disk_name" "$out/$disk_name"
+[[ -z $vars_name ]] || cp "$cached/$vars_name" "$out/$vars_name"
 echo "$out/$disk_name"

@@ -8,11 +8,12 @@
 #            installed, `mdguard plan --to /dev/vdb --json` (jobs/plan.sh)
 #   part1    the plan's commands, exactly as the JSON holds them, one by one
 #            (jobs/steps.sh) up to its `reboot`
-#   part2    the reboot: the host boots the machine again through SeaBIOS
-#            (no -kernel); `/` must come up on the array; the commands after
+#   part2    the reboot: the host boots the machine again through the
+#            firmware (SeaBIOS, or OVMF for a UEFI layout; no -kernel); `/`
+#            must come up on the array; the commands after
 #            `reboot` (adding the old disk, waiting for the resync, GRUB
 #            again, the full check), then `mdguard check --json`
-#   truth    the migrated machine booted through SeaBIOS with both disks,
+#   truth    the migrated machine booted through the firmware with both disks,
 #            and with each disk alone (attached as the only disk, a fresh
 #            copy each time), each outcome beside check's claim for it
 #            (with_every_disk.boots for both; for one disk alone the row of
@@ -23,6 +24,15 @@
 #            migration left it; without-mdguard: purged first, check run
 #            from the binary handed in); check --json there, then the same
 #            three boots against its claims
+#
+# A UEFI layout's machine has its firmware variables (OVMF's NVRAM, with the
+# boot entries) beside its disks, LAYOUT.vars: plan, part1 and part2 boot
+# with that one file, written by each boot as a real machine's NVRAM is
+# (the plan's grub-install and efibootmgr write boot entries there); it is
+# kept and restored with the disks. Each boot of truth and of a mistake's
+# three boots gets a fresh copy of the variables its state was left with,
+# as each gets a fresh copy of the disks. A mistake whose header says
+# `# Firmware: bios` (or uefi) is made only on layouts of that firmware.
 #
 #   tests/machines/migrate.sh [--layout NAME (howto)] [--from STAGE] [--to STAGE]
 #       [--mistake NAME[:VARIANT]]... [--metadata VERSION]
@@ -81,10 +91,27 @@ case $metadata in
 esac
 work=$MC_WORK/migrate/$layout${metadata:+-metadata-$metadata}
 # shellcheck source=layouts/howto.sh # one of layouts/*.sh
-root_partition=$(LAYOUT_ROOT_PARTITION="" && . "$MC_DIR/layouts/$layout.sh" && echo "$LAYOUT_ROOT_PARTITION")
+read -r root_partition firmware < <(LAYOUT_ROOT_PARTITION="" LAYOUT_FIRMWARE="" &&
+  . "$MC_DIR/layouts/$layout.sh" && echo "$LAYOUT_ROOT_PARTITION $LAYOUT_FIRMWARE")
 [[ $root_partition =~ ^[0-9]+$ ]] || die "migrate.sh: layouts/$layout.sh sets no LAYOUT_ROOT_PARTITION"
+[[ $firmware == bios || $firmware == uefi ]] || die "migrate.sh: layouts/$layout.sh: LAYOUT_FIRMWARE is neither bios nor uefi"
+firmware_name=SeaBIOS
+[[ $firmware == bios ]] || firmware_name=OVMF
 disks=$work/disks
 a=$disks/$layout-a.img b=$disks/$layout-b.img
+# The machine's firmware variables (UEFI only; make-machine.sh's copy).
+vars=""
+[[ $firmware == bios ]] || vars=$disks/$layout.vars
+# firmware_args VARS: boot.sh's options for this layout's firmware, with
+# the variables file VARS (UEFI).
+firmware_args() {
+  if [[ $firmware == uefi ]]; then
+    printf '%s\n' --firmware uefi --vars "$1"
+  else
+    printf '%s\n' --firmware bios
+  fi
+}
+mapfile -t fw < <(firmware_args "$vars")
 steps_py=$MC_DIR/plan-steps.py
 times=() matrix=() disagreements=()
 t_all=$(now)
@@ -95,11 +122,14 @@ keep() {
   rm -rf "${work:?}/kept-$1"
   mkdir -p "$work/kept-$1"
   cp --sparse=always "$a" "$b" "$work/kept-$1/"
+  [[ -z $vars ]] || cp "$vars" "$work/kept-$1/"
 }
 restore() {
   [[ -f $work/kept-$1/$layout-a.img && -f $work/kept-$1/$layout-b.img ]] || die "migrate.sh: no disks kept after stage $1: run from an earlier stage"
+  [[ -z $vars || -f $work/kept-$1/$layout.vars ]] || die "migrate.sh: no firmware variables kept after stage $1: run from an earlier stage"
   mkdir -p "$disks"
   cp --sparse=always "$work/kept-$1/$layout-a.img" "$work/kept-$1/$layout-b.img" "$disks/"
+  [[ -z $vars ]] || cp "$work/kept-$1/$layout.vars" "$disks/"
 }
 # Under software emulation on a busy host systemd took more than its 90 s
 # default to see the disks' partitions (udev's coldplug at a crawl): a boot
@@ -143,7 +173,8 @@ run_stage() {
       local t
       t=$(now)
       "$MC_DIR/make-machine.sh" "$layout" --out "$disks" >/dev/null
-      times+=("how-to machine (build or cache)|$(since "$t")")
+      times+=("machine $layout (build or cache)|$(since "$t")")
+      [[ -z $vars || -f $vars ]] || die "migrate.sh: make-machine.sh left no $vars"
       truncate -s 3G "$b"
       slow_host_timeouts "$a"
       # The old disk's first MiB before the migration: its boot code for
@@ -158,7 +189,16 @@ run_stage() {
         awk 'tolower($3) == "21686148-6449-6e6f-744e-656564454649" { print $1, $2; exit }') || true
       [[ -z ${sectors:-} ]] ||
         dd if="$a" of="$work/before-bios-boot.img" bs=512 skip="$start" count="$sectors" status=none
-      boot plan --job "$MC_DIR/jobs/plan.sh" --job-file "$deb" --job-out "$work/plan/job" \
+      # And on UEFI the EFI system partition as it was (for the mistake "the
+      # second ESP is a copy of the first taken before the migration"),
+      # compressed: 128 MiB of mostly empty FAT does not fit the job disk.
+      rm -f "$work/before-esp.img.gz"
+      start="" sectors=""
+      read -r start sectors < <(partx --show --noheadings -o START,SECTORS,TYPE "$a" |
+        awk 'tolower($3) == "c12a7328-f81f-11d2-ba4b-00a0c93ec93b" { print $1, $2; exit }') || true
+      [[ -z ${sectors:-} ]] ||
+        dd if="$a" bs=512 skip="$start" count="$sectors" status=none | gzip -1 >"$work/before-esp.img.gz"
+      boot plan "${fw[@]}" --job "$MC_DIR/jobs/plan.sh" --job-file "$deb" --job-out "$work/plan/job" \
         --expect root-plain --expect-job-status 0 "$a" "$b"
       cat "$work/plan/job/plan.txt"
       python3 "$steps_py" commands "$work/plan/job/plan.json" >"$work/commands.tsv"
@@ -175,7 +215,7 @@ run_stage() {
       ;;
     part1)
       echo 1 >"$work/start.txt"
-      boot part1 --job "$MC_DIR/jobs/steps.sh" --job-file "$work/commands.tsv" \
+      boot part1 "${fw[@]}" --job "$MC_DIR/jobs/steps.sh" --job-file "$work/commands.tsv" \
         --job-file "$work/start.txt" --job-out "$work/part1/job" --timeout 2400 --expect root-plain --expect-job-status 0 "$a" "$b" ||
         { judge "$work/part1/job" || true; die "part1: the steps before the reboot did not all run"; }
       [[ -f $work/part1/job/next.txt ]] || { judge "$work/part1/job" || true; die "part1: the job ended before the plan's reboot"; }
@@ -183,9 +223,10 @@ run_stage() {
     part2)
       cp "$work/part1/job/next.txt" "$work/start.txt"
       echo final >"$work/final.txt"
-      # The reboot of the plan's step: SeaBIOS, GRUB from the MBR, the
+      # The reboot of the plan's step: the firmware (SeaBIOS and GRUB from
+      # the MBR, or OVMF and the boot entry's loader on an ESP), the
       # initrd built in the chroot; `/` must come up on the array.
-      boot part2 --job "$MC_DIR/jobs/steps.sh" --job-file "$work/commands.tsv" \
+      boot part2 "${fw[@]}" --job "$MC_DIR/jobs/steps.sh" --job-file "$work/commands.tsv" \
         --job-file "$work/start.txt" --job-file "$work/final.txt" --job-out "$work/part2/job" \
         --timeout 2400 --expect root-md --expect-job-status 0 "$a" "$b" ||
         { judge "$work/part1/job" "$work/part2/job" || true; die "part2: the steps after the reboot did not all run"; }
@@ -214,12 +255,17 @@ truth_label() {
 # mistake_runs: "NAME VARIANT" lines, one per mistake and variant to make
 # (--mistake, or every mistakes/NAME.sh in each variant its header names).
 mistake_runs() {
-  local f name vs v sel pick
+  local f name vs v sel pick fws
   for f in "$MC_DIR"/mistakes/*.sh; do
     name=$(basename "$f" .sh)
     [[ $name != job ]] || continue
     vs=$(sed -n 's/^# Variants: *//p' "$f")
     [[ -n $vs ]] || die "migrate.sh: mistakes/$name.sh names no variant (# Variants:)"
+    # `# Firmware: bios` (or uefi, or both): the firmware whose boot the
+    # mistake is about (GRUB's core image on a disk is BIOS's, an ESP is
+    # UEFI's); none: every firmware.
+    fws=$(sed -n 's/^# Firmware: *//p' "$f")
+    if [[ -n $fws && " $fws " != *" $firmware "* ]]; then continue; fi
     for v in $vs; do
       pick=$((${#only[@]} == 0))
       for sel in "${only[@]}"; do
@@ -247,21 +293,20 @@ mistake() {
   echo "$variant" >"$in/variant.txt"
   cp "$work/before-disk.first-mib" "$work/plan/job/before-grub.cfg" "$work/plan/job/before-fstab" "$in/"
   [[ ! -f $work/before-bios-boot.img ]] || cp "$work/before-bios-boot.img" "$in/"
+  [[ ! -f $work/before-esp.img.gz ]] || cp "$work/before-esp.img.gz" "$in/"
   dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/mdguard >"$in/mdguard"
   [[ -s $in/mdguard ]] || die "migrate.sh: no usr/sbin/mdguard in $deb"
   local files=() f
   for f in "$in"/*; do files+=(--job-file "$f"); done
   # A mistake that could not be made is a failure of the run, reported at
   # the end with the disagreements; the other mistakes are still made.
-  boot "$label-check" --job "$MC_DIR/mistakes/job.sh" "${files[@]}" --job-out "$work/$label-check/job" \
+  boot "$label-check" "${fw[@]}" --job "$MC_DIR/mistakes/job.sh" "${files[@]}" --job-out "$work/$label-check/job" \
     --expect root-md --expect-job-status 0 "$a" "$b" ||
     { say "$label: the mistake was not made, or check did not run"; disagreements+=("$label (not made)"); return 0; }
   echo "== $label: mdguard check in the machine (exit $(cat "$work/$label-check/job/check.status"))"
   cat "$work/$label-check/job/check.txt"
   cp "$work/$label-check/job/check.json" "$work/check-$label.json"
-  rm -rf "${work:?}/kept-$label"
-  mkdir -p "$work/kept-$label"
-  cp --sparse=always "$a" "$b" "$work/kept-$label/"
+  keep "$label"
   truth "$label" "$work/check-$label.json" "$label"
   rm -rf "${work:?}/kept-$label"
 }
@@ -273,9 +318,10 @@ mistake() {
 # boots run side by side (one vCPU each; MACHINES_TRUTH_JOBS=1 runs them
 # one after another): a boot's time includes waiting for the host's cores.
 truth() {
-  local name=$1 claims=$2 kept=$3 rows=() bad=0 which outcome claim agree label d running=0
+  local name=$1 claims=$2 kept=$3 rows=() bad=0 which outcome claim agree label d running=0 boot_fw
   local src=$work/kept-$kept
   [[ -f $src/$layout-a.img && -f $src/$layout-b.img ]] || die "migrate.sh: no disks kept after $kept"
+  [[ -z $vars || -f $src/$layout.vars ]] || die "migrate.sh: no firmware variables kept after $kept"
   for which in both a b; do
     label=$(truth_label "$name" "$which")
     d=$work/$label/disks
@@ -285,8 +331,13 @@ truth() {
       a) cp --sparse=always "$src/$layout-a.img" "$d/" ;;
       b) cp --sparse=always "$src/$layout-b.img" "$d/" ;;
     esac
+    # A fresh copy of the variables too: OVMF writes them on every boot
+    # (BootOrder, the entries it makes for the disks it sees), and what one
+    # boot wrote must not decide the next one's.
+    [[ -z $vars ]] || cp "$src/$layout.vars" "$work/$label/$layout.vars"
+    mapfile -t boot_fw < <(firmware_args "$work/$label/$layout.vars")
     if ((running >= ${MACHINES_TRUTH_JOBS:-3})); then wait -n || true; running=$((running - 1)); fi
-    "$MC_DIR/boot.sh" --log "$work/$label/console.log" "$d"/*.img >"$work/$label.line" 2>"$work/$label.err" &
+    "$MC_DIR/boot.sh" "${boot_fw[@]}" --log "$work/$label/console.log" "$d"/*.img >"$work/$label.line" 2>"$work/$label.err" &
     running=$((running + 1))
   done
   wait || true
@@ -321,7 +372,7 @@ EOF
     fi
     rows+=("$which|$outcome|$claim|$agree")
   done
-  echo "== $name: the boots through SeaBIOS against mdguard check's claim ($claims)"
+  echo "== $name: the boots through $firmware_name against mdguard check's claim ($claims)"
   printf '  %-6s %-16s %-14s %s\n' disks outcome "check's claim" agree
   local r
   for r in "${rows[@]}"; do
@@ -346,7 +397,7 @@ for ((s = first; s <= last; s++)); do
 done
 
 if ((${#matrix[@]})); then
-  echo "== every machine state: the boots through SeaBIOS against mdguard check's claim"
+  echo "== every machine state: the boots through $firmware_name against mdguard check's claim"
   printf '  %-40s %-6s %-16s %-14s %s\n' state disks outcome "check's claim" agree
   for r in "${matrix[@]}"; do
     IFS='|' read -r state which outcome claim agree <<<"$r"

@@ -2,6 +2,7 @@
 # shellcheck shell=sh
 # Mistake: GRUB installed on one disk only: the old disk keeps the boot code it had before the migration
 # Variants: with-mdguard without-mdguard
+# Firmware: bios
 #
 # As when the plan's `grub-install /dev/vda` (steps 9 and 15) is left out:
 # boot.img's 440 bytes and the core image as the old disk had them before
@@ -12,6 +13,9 @@
 # MiB kept by the host, before-disk.first-mib); on a GPT, whose header and
 # entries fill that gap's first sectors, in the BIOS boot partition
 # (before-bios-boot.img, kept by the host when the disk has one).
+# BIOS only (`# Firmware: bios`): a UEFI machine's firmware loads GRUB
+# from an EFI system partition, not from the disk's first sectors;
+# esp-missing and esp-stale are this mistake's UEFI counterparts.
 bios_boot_partition() {
   lsblk -rno PATH,PARTTYPE /dev/vda | awk 'tolower($2) == "21686148-6449-6e6f-744e-656564454649" { print $1; exit }'
 }

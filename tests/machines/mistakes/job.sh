@@ -11,8 +11,8 @@
 #                  mdguard is not installed, or an older one is)
 #   the files of the machine from before the migration that a mistake puts
 #   back: before-disk.first-mib (the old disk's boot code), before-bios-boot.img
-#   (on a GPT: the BIOS boot partition's core image), before-grub.cfg,
-#   before-fstab
+#   (on a GPT: the BIOS boot partition's core image), before-esp.img.gz (on
+#   UEFI: the EFI system partition, gzip'ed), before-grub.cfg, before-fstab
 # Leaves check.json, check.txt, check.status (mdguard check's exit status)
 # and initrd.txt (what the initrd that boots next holds of md) on the disk.
 set -u

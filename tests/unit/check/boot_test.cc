@@ -203,3 +203,37 @@ TEST_CASE("one loader with a current stub is enough and what was not compared is
   CHECK(esp_stubs_not_compared({unreadable}) ==
         "\\EFI\\debian\\grub.cfg on /dev/sdb's partition 1 cannot be read (I/O error)");
 }
+
+// tests/machines, mistake esp-missing: the fix printed '\\EFI\\debian\\...'
+// (backslashes doubled inside single quotes) and "--part N" for a known ESP.
+TEST_CASE("UEFI: a disk without a loader gets GRUB on its ESP and a firmware entry",
+          "[check-boot]") {
+  DiskBoot sda = disk("/dev/sda", "grub-gpt.img");
+  sda.code->uefi.push_back({1, "\\EFI\\debian\\grubx64.efi", 0, "x86_64", false});
+  sda.code->uefi.push_back({1, "\\EFI\\debian\\shimx64.efi", 0, "x86_64", false});
+  DiskBoot sdb = disk("/dev/sdb", "grub-mbr.img");  // no ESP at all
+  Findings f;
+  check_boot_code(BootMode::uefi, {sda, sdb}, f);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].id == "boot-code-no-esp-loader");
+  CHECK(f.items[0].fix.find("give /dev/sdb an EFI system partition") != std::string::npos);
+  CHECK(f.items[0].fix.find("efibootmgr --create --disk /dev/sdb --part N --loader "
+                            "'\\EFI\\debian\\shimx64.efi' --label 'debian (sdb)'") !=
+        std::string::npos);
+  // An empty ESP: its partition is named.
+  sdb.code->esps.push_back({2, "fat32", ""});
+  Findings g;
+  check_boot_code(BootMode::uefi, {sda, sdb}, g);
+  REQUIRE(g.items.size() == 1);
+  CHECK(g.items[0].fix ==
+        "`mkdir -p /mnt/esp && mount /dev/sdb2 /mnt/esp && grub-install --target=x86_64-efi "
+        "--efi-directory=/mnt/esp --bootloader-id=debian --no-nvram && umount /mnt/esp`, then a "
+        "firmware entry for it: `efibootmgr --create --disk /dev/sdb --part 2 --loader "
+        "'\\EFI\\debian\\shimx64.efi' --label 'debian (sdb)'`");
+  // Without shim, GRUB itself is the loader.
+  sda.code->uefi.pop_back();
+  Findings h;
+  check_boot_code(BootMode::uefi, {sda, sdb}, h);
+  REQUIRE(h.items.size() == 1);
+  CHECK(h.items[0].fix.find("--loader '\\EFI\\debian\\grubx64.efi'") != std::string::npos);
+}

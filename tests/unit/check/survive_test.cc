@@ -175,3 +175,27 @@ TEST_CASE("with every disk: a machine-wide blocker stops it", "[survive]") {
   CHECK_FALSE(row.boots());
   CHECK(row.summary.find("; the boot stops at: grub-root-unresolved") != std::string::npos);
 }
+
+// tests/machines, uefi-gpt: the installer's /boot/efi line (no nofail) names
+// the ESP of one disk; booted without that disk, systemd waited for it and
+// stopped in emergency mode, though / was on a whole enough array.
+TEST_CASE("a required mount on the lost disk's plain partition stops the boot", "[survive]") {
+  auto in = two_disks("grub-gpt.img");
+  in.plain_mounts = {PlainMount{"/boot/efi", "/etc/fstab:4", "/dev/sda"}};
+  auto rows = survive_one_disk(in);
+  REQUIRE(rows.size() == 2);
+  REQUIRE(rows[0].problems.size() == 1);
+  CHECK(rows[0].problems[0] ==
+        "/boot/efi (/etc/fstab:4) is on /dev/sda alone, without nofail: systemd waits for it, "
+        "then stops in emergency mode");
+  CHECK(rows[0].plain_mount);
+  CHECK(rows[1].problems.empty());
+  CHECK(format_survive_table(rows).find("without /dev/sda: DOES NOT BOOT") != std::string::npos);
+  Findings f;
+  survive_findings(rows, f);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].subject == "/dev/sda");
+  CHECK(f.items[0].fix.find("add nofail") != std::string::npos);
+  // The machine with every disk attached mounts it: no problem there.
+  CHECK(with_every_disk(in).boots());
+}

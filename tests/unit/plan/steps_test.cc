@@ -247,6 +247,50 @@ TEST_CASE("GPT on NVMe with UEFI: sgdisk, p-names, a second ESP and its firmware
             "'\\EFI\\debian\\grubx64.efi' --label 'debian (nvme1n1)'"));
 }
 
+TEST_CASE("UEFI: the ESP's fstab line gets nofail, so the machine boots without that disk",
+          "[plan]") {
+  // The installer's line: without nofail, systemd waits for the ESP of the
+  // old disk at every boot and stops in emergency mode when that disk is
+  // gone (tests/machines, uefi-gpt booted from the new disk alone).
+  PlanFacts f = uefi_nvme();
+  f.fstab_lines.push_back("UUID=6D64-E532  /boot/efi       vfat    umask=0077      0       1");
+  f.source->partitions.front().fstab.front().options = "umask=0077";
+  PlanLayout l = plan_layout(f);
+  auto changes = fstab_changes(f, l);
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[2].line == 4);
+  CHECK(changes[2].nofail);
+  CHECK(changes[2].after ==
+        "UUID=6D64-E532  /boot/efi       vfat    umask=0077,nofail      0       1");
+  auto steps = plan_steps(f, l);
+  const PlanStep& s = step(steps, "Point");
+  CHECK(s.commands.front() ==
+        "sed -i -e '2s|^\\([[:space:]]*\\)[^[:space:]]*|\\1/dev/md0|' -e "
+        "'3s|^\\([[:space:]]*\\)[^[:space:]]*|\\1/dev/md1|' -e "
+        "'4s|^\\([[:space:]]*[^[:space:]]\\+\\([[:space:]]\\+[^[:space:]]\\+\\)\\{3\\}\\)|"
+        "\\1,nofail|' /newroot/etc/fstab");
+  CHECK(s.expect ==
+        "@@ -2,3 +2,3 @@\n"
+        "-UUID=6d646775-6172-4400-8000-000000000001 / ext4 defaults 0 1\n"
+        "-UUID=6d646775-6172-4400-8000-000000000002 none swap sw 0 0\n"
+        "-UUID=6D64-E532  /boot/efi       vfat    umask=0077      0       1\n"
+        "+/dev/md0 / ext4 defaults 0 1\n"
+        "+/dev/md1 none swap sw 0 0\n"
+        "+UUID=6D64-E532  /boot/efi       vfat    umask=0077,nofail      0       1\n");
+  CHECK(s.why.find("nofail lets the machine boot without that disk") != std::string::npos);
+  // Nothing is written again after the reboot: the last step is the check.
+  CHECK(steps.back().title == "The full check");
+  CHECK(steps.back().commands == std::vector<std::string>{"mdguard check"});
+  // A line that has nofail already, or no options field to extend, stays.
+  f.fstab_lines.back() = "UUID=6D64-E532 /boot/efi vfat";
+  CHECK(fstab_changes(f, plan_layout(f)).size() == 2);
+  f.fstab_lines.back() = "UUID=6D64-E532 /boot/efi vfat umask=0077,nofail 0 1";
+  f.source->partitions.front().fstab.front().options = "umask=0077,nofail";
+  CHECK(fstab_changes(f, plan_layout(f)).size() == 2);
+  // A BIOS machine has no ESP: nothing changes but the arrays' lines.
+  CHECK(fstab_changes(mbr_machine(), plan_layout(mbr_machine())).size() == 2);
+}
+
 TEST_CASE("an old mtab file and a resume setting are fixed in the new root", "[plan]") {
   PlanFacts f = mbr_machine();
   f.mtab_is_file = true;
