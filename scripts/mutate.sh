@@ -125,7 +125,7 @@ m survive-all-array-disks src/check/run.cc \
   '    for (const std::string& m : a.members) candidates.insert(disk_of.count(m) ? disk_of.at(m) : m);' \
   '    for (const std::string& m : a.members) (void)m;' \
   'the survive table leaves out a disk under a running array when fstab places / elsewhere'
-m survive-plain-mount-nofail src/check/run.cc \
+m survive-plain-mount-nofail src/check/fstab.cc \
   '    if (e.has_option("nofail") || e.has_option("noauto") || e.has_option("x-systemd.automount"))' \
   '    if (e.has_option("noauto") || e.has_option("x-systemd.automount"))' \
   'survive: a mount with nofail on the lost disk still counts as stopping the boot'

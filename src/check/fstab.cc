@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "check/fstab.h"
 
+#include <set>
+
 namespace mdguard {
 namespace {
 
@@ -141,6 +143,33 @@ void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, F
   for (const FstabEntry& e : f.entries) check_entry(f, e, devices, out);
   if (m.proc_mounts) check_against_mounted(f, *m.proc_mounts, devices, out);
   check_mtab(m, out);
+}
+
+// The file systems every boot waits for that lie on one disk's plain
+// partition (survive.h, PlainMount). Those that resolve to nothing, to an
+// array or to a raw member are fstab's own findings; one found on two
+// disks (an ESP copied whole, serial and all) is there when one is gone.
+std::vector<PlainMount> plain_mounts(const MountFacts& m, const std::vector<DeviceFacts>& devices,
+                                     const std::map<std::string, std::string>& disk_of) {
+  std::vector<PlainMount> out;
+  if (!m.fstab) return out;
+  for (const FstabEntry& e : m.fstab->entries) {
+    if (e.kind != MountSourceKind::block || !e.spec) continue;
+    if (e.target == "/" || e.target == "/boot" || e.fstype == "swap" || e.target == "none")
+      continue;  // / and /boot are the vital placements; a lost swap stops no boot
+    if (e.has_option("nofail") || e.has_option("noauto") || e.has_option("x-systemd.automount"))
+      continue;
+    auto hits = resolve_spec(*e.spec, devices);
+    if (hits.empty() || md_device_in(hits) || member_in(hits)) continue;
+    std::set<std::string> on;
+    for (const DeviceFacts* d : hits) {
+      auto it = disk_of.find(d->devnode);
+      on.insert(it == disk_of.end() ? d->devnode : it->second);
+    }
+    if (on.size() == 1)
+      out.push_back({e.target, m.fstab->file + ":" + std::to_string(e.line), *on.begin()});
+  }
+  return out;
 }
 
 }  // namespace mdguard

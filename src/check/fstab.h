@@ -2,6 +2,7 @@
 // fstab and mtab against the disks: what the next boot will mount.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "assemble/root_guard.h"
 #include "base/finding.h"
 #include "check/facts.h"
+#include "check/survive.h"
 #include "config/fstab.h"
 
 namespace mdguard {
@@ -24,5 +26,12 @@ struct MountFacts {
 };
 
 void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out);
+
+// The file systems every boot waits for that lie on one disk's plain
+// partition (survive.h, PlainMount): fstab lines other than /, /boot and
+// swap without nofail, noauto or x-systemd.automount. disk_of maps a
+// partition to its whole disk.
+std::vector<PlainMount> plain_mounts(const MountFacts& m, const std::vector<DeviceFacts>& devices,
+                                     const std::map<std::string, std::string>& disk_of);
 
 }  // namespace mdguard

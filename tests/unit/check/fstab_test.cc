@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // fstab checks on the how-to's machine: old partitions, array UUIDs, pivots.
 #include <algorithm>
+#include <map>
 #include <catch2/catch.hpp>
 
 #include "base/block_device.h"
@@ -81,4 +82,45 @@ TEST_CASE("fstab against what is mounted after the pivot, a stale /etc/mtab", "[
   m.mtab_is_link = true;
   m.mtab_link = "../proc/self/mounts";
   CHECK(ids("/dev/md0 / ext3 defaults 0 1\n", m).empty());
+}
+
+// plain_mounts: what the survive table counts as stopping a boot without
+// one disk (tests/machines, uefi-gpt: the installer's ESP line).
+TEST_CASE("plain mounts: a required mount on one disk's partition and what excuses it",
+          "[check-fstab][survive]") {
+  std::vector<DeviceFacts> d = howto_machine();
+  DeviceFacts esp_a, esp_b;
+  esp_a.devnode = "/dev/hda2", esp_a.fs = fs("vfat", "6D64-0001");
+  esp_b.devnode = "/dev/hdb2", esp_b.fs = fs("vfat", "6D64-0002");
+  d.push_back(esp_a), d.push_back(esp_b);
+  std::map<std::string, std::string> disk_of = {{"/dev/hda1", "/dev/hda"},
+                                                {"/dev/hda2", "/dev/hda"},
+                                                {"/dev/hdb1", "/dev/hdb"},
+                                                {"/dev/hdb2", "/dev/hdb"}};
+  auto targets = [&](const std::string& fstab) {
+    MountFacts m;
+    m.fstab = parse_fstab("/etc/fstab", fstab);
+    std::vector<std::string> out;
+    for (const PlainMount& p : plain_mounts(m, d, disk_of))
+      out.push_back(p.target + " " + p.where + " " + p.disk);
+    return out;
+  };
+  const std::string root = "/dev/md0 / ext3 defaults 0 1\n";
+  CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat umask=0077 0 1\n") ==
+        std::vector<std::string>{"/boot/efi /etc/fstab:2 /dev/hda"});
+  CHECK(targets(root + "UUID=6D64-0002 /boot/efi2 vfat umask=0077 0 1\n") ==
+        std::vector<std::string>{"/boot/efi2 /etc/fstab:2 /dev/hdb"});
+  // nofail, noauto and an automount wait for nothing at boot.
+  CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat umask=0077,nofail 0 1\n").empty());
+  CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat noauto 0 0\n").empty());
+  CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat x-systemd.automount 0 0\n").empty());
+  // / is the vital placements' business, swap stops no boot, an array
+  // survives a disk, a raw member is fstab's own finding.
+  CHECK(targets("/dev/hda1 / ext3 defaults 0 1\n").empty());
+  CHECK(targets("/dev/hda2 none swap sw 0 0\n").empty());
+  CHECK(targets("/dev/md0 /srv ext3 defaults 0 2\n").empty());
+  CHECK(targets("/dev/hdb1 /srv ext3 defaults 0 2\n").empty());
+  // The same FAT serial on both disks (an ESP copied whole): there without one.
+  d.back().fs = fs("vfat", "6D64-0001");
+  CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat umask=0077 0 1\n").empty());
 }
