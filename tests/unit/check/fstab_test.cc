@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // fstab checks on the how-to's machine: old partitions, array UUIDs, pivots.
 #include <algorithm>
-#include <map>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "base/block_device.h"
 #include "check/fstab.h"
