@@ -38,6 +38,7 @@ ROOT_FS=6d646775-6172-4400-8000-000000000100
 SRV_UUID=ca3c6bfe:1e9764a3:2cc2bc68:4d08586a    # raid1-1.2, name fixture:0
 SRV_FS=6d646775-6172-4400-8000-00000000005e
 OLD_FS=6d646775-6172-4400-8000-0000000001d0     # the old disk's plain root (how-to)
+OLD_SWAP=6d646775-6172-4400-8000-00000000005a   # the old disk's swap
 
 want() { [[ ${#only[@]} -eq 0 ]] || [[ " ${only[*]} " == *" $1 "* ]]; }
 
@@ -249,6 +250,7 @@ if want resync-running; then
   md_content md1 "$(srv_fs)"
   expected <<'EOF'
 error array-recover-running
+error survive-disk-loss
 warning array-mismatches
 EOF
   tree_done
@@ -317,8 +319,6 @@ variant fstab-problems "fstab: / on a raw member (/dev/sda1 of a 1.0 mirror), /s
 error fstab-array-uuid
 error fstab-differs-from-mounted
 error fstab-raw-member
-error grub-root-differs-from-fstab
-error survive-disk-loss
 warning fstab-unresolved
 warning mtab-not-proc
 EOF
@@ -456,6 +456,12 @@ start=20480, size=8192, type=A19D880F-05FC-4D3B-A006-743F0F84911E, name="srv", u
 EOF
     put $d 2 "$(member rootfs "rootfs-1.0-$x")"
     put $d 3 "$(member_with_fs superblocks "raid1-1.2-$x" "$(srv_fs)")"
+    # What a 1.2 member keeps of the file system its partition held before
+    # it joined the array: the first 4 KiB (md's superblock is behind them).
+    if [[ -n ${OLD_HEADERS:-} ]]; then
+      old_header "$d" "$([[ $d == sda ]] && echo ext4 || echo swap)"
+      put $d 3 "$W/old-$d.head"
+    fi
     if [[ $mode == bios && " $boot_on " == *" $d "* ]]; then
       grub_gpt $d
     elif [[ $mode == uefi ]]; then
@@ -463,7 +469,8 @@ EOF
         # Debian's layout: GRUB in EFI/debian with the grub.cfg stub that
         # finds /boot by its file system UUID; sdb's from before a migration
         # when ESP_STUB_UUID_SDB says so.
-        esp_with_stub "$([[ $d == sdb ]] && echo "${ESP_STUB_UUID_SDB:-$ESP_STUB_UUID}" || echo "$ESP_STUB_UUID")"
+        esp_with_stub "$([[ $d == sdb ]] && echo "${ESP_STUB_UUID_SDB:-$ESP_STUB_UUID}" || echo "$ESP_STUB_UUID")" \
+          "$([[ $d == sdb ]] && echo "${ESP_SERIAL_SDB:-6d646775}" || echo 6d646775)"
         put $d 1 "$W/esp-stub.img"
       elif [[ " $boot_on " == *" $d "* ]]; then
         put $d 1 "$(member bootcode esp-fat12)"   # FAT12 with EFI/BOOT/BOOTX64.EFI
@@ -483,18 +490,32 @@ EOF
   md_link 0 md1
 }
 
-# esp_with_stub UUID: $W/esp-stub.img, a FAT12 ESP holding EFI/debian/grubx64.efi
-# (the first 4 KiB of Debian's image: enough for its PE header) and the
-# grub.cfg grub-install writes beside it, searching for UUID.
+# esp_with_stub UUID [SERIAL]: $W/esp-stub.img, a FAT12 ESP holding
+# EFI/debian/grubx64.efi (the first 4 KiB of Debian's image: enough for its
+# PE header) and the grub.cfg grub-install writes beside it, searching for
+# UUID; the volume serial SERIAL (default 6d646775, blkid's UUID 6D64-6775).
 esp_with_stub() {
   rm -f "$W/esp-stub.img"
   truncate -s 1M "$W/esp-stub.img"
-  mkfs.vfat --invariant -F 12 -n "EFI SYS" -i 6d646775 "$W/esp-stub.img" >/dev/null
+  mkfs.vfat --invariant -F 12 -n "EFI SYS" -i "${2:-6d646775}" "$W/esp-stub.img" >/dev/null
   head -c 4096 /usr/lib/grub/x86_64-efi/monolithic/grubx64.efi >"$W/grubx64-head.efi"
   printf "search.fs_uuid %s root\nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" "$1" >"$W/stub.cfg"
   mmd -i "$W/esp-stub.img" ::/EFI ::/EFI/debian
   mcopy -i "$W/esp-stub.img" "$W/grubx64-head.efi" ::/EFI/debian/grubx64.efi
   mcopy -i "$W/esp-stub.img" "$W/stub.cfg" ::/EFI/debian/grub.cfg
+}
+
+# old_header DISK ext4|swap: $W/old-DISK.head, the first 4 KiB of the file
+# system the real mke2fs or mkswap makes with OLD_FS or OLD_SWAP.
+old_header() {
+  local img=$W/old-$1.full
+  if [[ $2 == ext4 ]]; then
+    ext4_image "$img" 4 "$OLD_FS" oldroot
+  else
+    head -c 4M /dev/zero >"$img"  # no holes: mkswap warns of a sparse file
+    mkswap -U "$OLD_SWAP" "$img" >/dev/null
+  fi
+  head -c 4096 "$img" >"$W/old-$1.head"
 }
 
 gpt_base() {  # gpt_base bios|uefi [DISKS WITH BOOT CODE]
@@ -540,6 +561,28 @@ if want uefi-esp-stale; then
   ESP_STUB_UUID=$ROOT_FS ESP_STUB_UUID_SDB=$OLD_FS gpt_base uefi
   expected <<'EOF'
 error boot-code-esp-stale
+error survive-disk-loss
+EOF
+  tree_done
+fi
+
+if want uefi-fstab-old-root; then
+  tree_begin uefi-fstab-old-root "UEFI with Debian's layout on both ESPs, migrated, but /etc/fstab put back as it was before the migration (tests/machines, mistake fstab-old-root): / and swap by the UUIDs of the old file systems, whose first 4 KiB are still at the start of sda3 and sdb3 (members of md1 now), and the installer's line for sda's ESP without nofail. systemd is init: / comes up where root= says (md0), and a swap that never comes stops no boot; without sda the ESP's mount stops it."
+  OLD_HEADERS=1 ESP_SERIAL_SDB=6d646776 ESP_STUB_UUID=$ROOT_FS gpt_base uefi
+  write /etc/fstab <<EOF
+# /etc/fstab: static file system information.
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+UUID=$OLD_FS /               ext4    errors=remount-ro 0       1
+UUID=6D64-6775  /boot/efi       vfat    umask=0077      0       1
+UUID=$SRV_FS /srv            ext4    defaults        0       2
+UUID=$OLD_SWAP none            swap    sw              0       0
+EOF
+  link /usr/sbin/init ../lib/systemd/systemd
+  link /sbin usr/sbin
+  expected <<'EOF'
+error fstab-differs-from-mounted
+error fstab-raw-member
 error survive-disk-loss
 EOF
   tree_done

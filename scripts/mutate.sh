@@ -135,6 +135,35 @@ m survive-plain-mount-ignored src/check/survive.cc \
 m plan-esp-nofail src/plan/steps.cc \
   '          ch.nofail = true;' '          ch.nofail = false;' \
   'plan: the ESP line gets no nofail (the new disk alone stops in emergency mode)'
+m blockers-spared-counted src/check/survive.cc \
+  '    if (f.severity != Finding::Severity::error || f.spares_boot) continue;' \
+  '    if (f.severity != Finding::Severity::error) continue;' \
+  'survive: an fstab error the boot goes past (swap, / under systemd) stops every boot'
+m spared-swap src/check/fstab.cc \
+  '  if (e.fstype == "swap") return "the boot goes on without this swap space";' \
+  '  if (e.fstype == "swp") return "the boot goes on without this swap space";' \
+  'fstab: a swap by a gone UUID is taken as stopping the boot'
+m spared-root-any-init src/check/fstab.cc \
+  '  if (e.target == "/" && systemd)' '  if (e.target == "/")' \
+  'fstab: / by a gone UUID spares the boot under any init, not only systemd'
+m init-systemd-detection src/check/run.cc \
+  '    m.systemd = t.size() >= 8 && t.compare(t.size() - 8, 8, "/systemd") == 0;' \
+  '    m.systemd = false;' \
+  'check: /sbin/init linked to systemd is not seen'
+m root-placed-by-kernel src/check/run.cc \
+  '        hits = resolve_spec(*kernel_root, devices);' '        hits = {};' \
+  'check: fstab naming / on a raw member leaves / unplaced instead of at root='
+m fstab-root-member src/check/run.cc \
+  '    if (!hits.empty() && !member_in(hits)) return hits.front()->devnode;' \
+  '    if (!hits.empty()) return hits.front()->devnode;' \
+  'grub: root= compared with a raw member fstab names for / (advice to boot the member)'
+m raw-member-fix-type src/check/fstab.cc \
+  '  if (md && md->fs && (e.fstype == "auto" || md->fs->type == e.fstype)) return md;' \
+  '  if (md && md->fs) return md;' \
+  'fstab: a raw member'"'"'s fix names its array whatever file system that holds'
+m raw-member-fix-mounted src/check/fstab.cc \
+  '      if (m.target == e.target && m.spec)' '      if (m.target != e.target && m.spec)' \
+  'fstab: a raw member'"'"'s fix ignores what is mounted on the line'"'"'s target now'
 m every-disk-signature src/check/survive.cc \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \

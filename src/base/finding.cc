@@ -51,15 +51,19 @@ std::string format_findings(const Findings& f, const std::vector<std::string>& a
 
 Json findings_json(const Findings& f) {
   Json arr = Json::array();
-  for (const Finding& x : f.items)
-    arr.push(Json::object()
-                 .set("id", x.id)
-                 .set("severity", to_string(x.severity))
-                 .set("area", x.area)
-                 .set("subject", x.subject)
-                 .set("what", x.what)
-                 .set("why", x.why)
-                 .set("fix", x.fix));
+  for (const Finding& x : f.items) {
+    Json item = Json::object()
+                    .set("id", x.id)
+                    .set("severity", to_string(x.severity))
+                    .set("area", x.area)
+                    .set("subject", x.subject)
+                    .set("what", x.what)
+                    .set("why", x.why)
+                    .set("fix", x.fix);
+    // Only where it is so: an error without it stops the boot.
+    if (x.spares_boot) item.set("spares_boot", true);
+    arr.push(std::move(item));
+  }
   return arr;
 }
 

@@ -20,6 +20,12 @@ struct Finding {
   std::string what;     // what is wrong, in one sentence
   std::string why;      // why it matters at the next boot
   std::string fix;      // the exact command or edit; empty for info
+  // An error the boot goes past: a swap that never comes, or fstab's / on a
+  // systemd machine (the initrd mounted root=). It is still an error (the
+  // file is wrong), but the survive table does not count it as stopping a
+  // boot (check/survive.h, machine_wide_blockers). Only a rule that knows
+  // why sets it: the default is that an error stops every boot.
+  bool spares_boot = false;
 };
 
 const char* to_string(Finding::Severity s);

@@ -27,16 +27,36 @@ const DeviceFacts* array_of(const std::vector<DeviceFacts>& devices, const Devic
   return nullptr;
 }
 
-void raw_member(const Fstab& f, const FstabEntry& e, const DeviceFacts& member,
-                const std::vector<DeviceFacts>& devices, Findings& out) {
+// The array this line should name instead of a raw member: the one mounted
+// on its target now, else the member's own array when that holds a file
+// system of the line's type (after a migration the old partition's
+// successor: / on md0, swap on md1); nullptr when neither is known.
+const DeviceFacts* array_instead(const FstabEntry& e, const DeviceFacts& member,
+                                 const std::vector<DeviceFacts>& devices,
+                                 const std::optional<Fstab>& mounted) {
+  if (mounted)
+    for (const FstabEntry& m : mounted->entries)
+      if (m.target == e.target && m.spec)
+        if (const DeviceFacts* md = md_device_in(resolve_spec(*m.spec, devices))) return md;
   const DeviceFacts* md = array_of(devices, member);
-  std::string instead = md ? md_spec(*md) : "the array's md device (or its filesystem UUID)";
+  if (md && md->fs && (e.fstype == "auto" || md->fs->type == e.fstype)) return md;
+  return nullptr;
+}
+
+void raw_member(const Fstab& f, const FstabEntry& e, const DeviceFacts& member,
+                const std::vector<DeviceFacts>& devices, const std::optional<Fstab>& mounted,
+                Findings& out) {
+  const DeviceFacts* md = array_instead(e, member, devices, mounted);
+  std::string line = " on line " + std::to_string(e.line);
+  std::string fix = md ? "replace `" + e.source + "` with `" + md_spec(*md) + "`" + line
+                       : "replace `" + e.source + "`" + line + " with the UUID of the " + e.fstype +
+                             " file system on an array (`blkid` on the md device)";
   out.add({"fstab-raw-member", Finding::Severity::error, kArea, at(f, e),
            e.source + " (" + e.target + ") resolves to " + member.devnode +
                ", a raw member of md array " + member.member_of->uuid_text(),
            "Mounting a member directly writes to one half of the mirror behind the array's "
            "back; the halves diverge and the next resync copies one over the other.",
-           "replace `" + e.source + "` with `" + instead + "` on line " + std::to_string(e.line)});
+           fix});
 }
 
 void unresolved(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFacts>& devices,
@@ -83,12 +103,42 @@ void plain_while_raid_exists(const Fstab& f, const FstabEntry& e, const DeviceFa
   }
 }
 
+// Why the boot goes on past this line when its device never comes, or ""
+// when it stops there. Swap: swap.target fails and nothing more (only
+// local-fs.target has OnFailure=emergency.target among systemd's units;
+// sysvinit's swapon -a warns). / under systemd: the initrd mounted the
+// kernel's root=, the mount unit of / gets no device dependency (systemd's
+// src/core/mount.c, mount_add_device_dependencies) and systemd-fsck-root
+// checks the device that is mounted, so no boot waits for what this line
+// names. Both seen on a real machine (tests/machines, mistake
+// fstab-old-root on uefi-gpt: a swap and / by gone UUIDs, root on md0).
+std::string boot_goes_on(const FstabEntry& e, bool systemd) {
+  if (e.fstype == "swap") return "the boot goes on without this swap space";
+  if (e.target == "/" && systemd)
+    return "systemd keeps the / that the initrd mounted from the kernel's root= and waits for "
+           "no device of this line";
+  return "";
+}
+
+// The errors added since `first` about line `e`: marked as sparing the
+// boot where boot_goes_on says so, and saying why.
+void mark_spared(const FstabEntry& e, bool systemd, Findings& out, size_t first) {
+  std::string why = boot_goes_on(e, systemd);
+  if (why.empty()) return;
+  for (size_t i = first; i < out.items.size(); ++i) {
+    Finding& f = out.items[i];
+    if (f.severity != Finding::Severity::error) continue;
+    f.spares_boot = true;
+    f.why += " This boot still goes on (" + why + "), but the line is wrong all the same.";
+  }
+}
+
 void check_entry(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFacts>& devices,
-                 Findings& out) {
+                 const std::optional<Fstab>& mounted, Findings& out) {
   if (e.kind != MountSourceKind::block || !e.spec) return;
   auto hits = resolve_spec(*e.spec, devices);
   if (md_device_in(hits)) return;
-  if (const DeviceFacts* m = member_in(hits)) return raw_member(f, e, *m, devices, out);
+  if (const DeviceFacts* m = member_in(hits)) return raw_member(f, e, *m, devices, mounted, out);
   if (hits.empty()) return unresolved(f, e, devices, out);
   plain_while_raid_exists(f, e, *hits.front(), devices, out);
 }
@@ -96,18 +146,20 @@ void check_entry(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFa
 // fstab's / against the / mounted now: after the how-to's pivot_root the
 // running / is the array while fstab still names the old partition.
 void check_against_mounted(const Fstab& f, const Fstab& mounts,
-                           const std::vector<DeviceFacts>& devices, Findings& out) {
+                           const std::vector<DeviceFacts>& devices, bool systemd, Findings& out) {
   for (const FstabEntry& e : f.entries) {
     if (!vital(e.target) || !e.spec) continue;
     for (const FstabEntry& m : mounts.entries) {
       if (m.target != e.target || !m.spec) continue;
       auto want = resolve_spec(*e.spec, devices), have = resolve_spec(*m.spec, devices);
       if (want.empty() || have.empty() || want.front() == have.front()) continue;
+      size_t first = out.items.size();
       out.add({"fstab-differs-from-mounted", Finding::Severity::error, kArea, at(f, e),
                e.target + " is mounted from " + have.front()->devnode + " now, but fstab says " +
                    e.source + " (" + want.front()->devnode + ")",
                "The next boot mounts what fstab says, not what runs now.",
                "make line " + std::to_string(e.line) + " name " + have.front()->devnode});
+      mark_spared(e, systemd, out, first);
     }
   }
 }
@@ -140,8 +192,12 @@ void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, F
   for (const Diagnostic& d : f.diagnostics)
     out.add({d.code, Finding::Severity::error, kArea, f.file + ":" + std::to_string(d.line),
              d.message, "mount skips lines it cannot parse.", "fix: " + d.source_line});
-  for (const FstabEntry& e : f.entries) check_entry(f, e, devices, out);
-  if (m.proc_mounts) check_against_mounted(f, *m.proc_mounts, devices, out);
+  for (const FstabEntry& e : f.entries) {
+    size_t first = out.items.size();
+    check_entry(f, e, devices, m.proc_mounts, out);
+    mark_spared(e, m.systemd, out, first);
+  }
+  if (m.proc_mounts) check_against_mounted(f, *m.proc_mounts, devices, m.systemd, out);
   check_mtab(m, out);
 }
 

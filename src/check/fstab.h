@@ -23,6 +23,8 @@ struct MountFacts {
   std::string mtab_link;      // the link's target
   std::optional<Fstab> mtab;  // a regular /etc/mtab's contents
   std::string root;           // the checked system's folder from here (--root), else empty
+  bool systemd = false;       // its /sbin/init is systemd (fstab's / then names no device
+                              // the boot waits for: check/fstab.cc, boot_goes_on)
 };
 
 void check_fstab(const MountFacts& m, const std::vector<DeviceFacts>& devices, Findings& out);

@@ -19,6 +19,7 @@
 #include "grub/config.h"
 #include "grub/default_entry.h"
 #include "grub/grubenv.h"
+#include "grub/kernel_args.h"
 #include "initrd/tree.h"
 #include "ondisk/grub_core.h"
 #include "os/device_scan.h"
@@ -83,20 +84,50 @@ MountFacts mount_facts(const System& live, const System& target) {
     m.mtab_exists = true;
     m.mtab = parse_mounts(paths::kMtab, *t);
   }
+  // A link ending in "systemd" (Debian's /lib/systemd/systemd, Fedora's
+  // ../lib/systemd/systemd); anything else, or nothing readable, is not
+  // taken for systemd: fstab's / then stays a line the boot stops on.
+  if (auto init = target.read_link(paths::kInit)) {
+    const std::string& t = *init;
+    m.systemd = t.size() >= 8 && t.compare(t.size() - 8, 8, "/systemd") == 0;
+  }
   return m;
 }
 
-// Where "/" and "/boot" live, by fstab.
+// The device the kernel's root= of GRUB's default entry names, when it is
+// an array or a plain file system (a raw member or nothing: grub's own
+// findings say so, and it places nothing).
+std::optional<RootSpec> kernel_root_spec(const GrubFacts& grub,
+                                         const std::vector<DeviceFacts>& devices) {
+  if (!grub.entry) return std::nullopt;
+  auto root = kernel_root(grub.entry->args);
+  if (!root) return std::nullopt;
+  auto spec = parse_root_spec(*root);
+  if (!spec) return std::nullopt;
+  auto hits = resolve_spec(*spec, devices);
+  if (hits.empty() || (!md_device_in(hits) && member_in(hits))) return std::nullopt;
+  return *spec;
+}
+
+// Where "/" and "/boot" live, by fstab. When fstab's / names a device no
+// boot mounts (a raw member, or nothing), / is where the kernel's root=
+// points: the initrd mounts root=, and neither it nor systemd mounts
+// fstab's / (tests/machines, fstab-old-root on uefi-gpt: fstab named the
+// old root, found on a raw member, and / came up on md0 from root=).
 std::vector<Placement> vital_placements(const MountFacts& m,
                                         const std::vector<DeviceFacts>& devices,
                                         const std::vector<ArrayFacts>& arrays,
-                                        const std::map<std::string, std::string>& disk_of) {
+                                        const std::map<std::string, std::string>& disk_of,
+                                        const std::optional<RootSpec>& kernel_root) {
   std::vector<Placement> out;
   if (!m.fstab) return out;
   for (const char* target : {"/", "/boot"})
     for (const FstabEntry& e : m.fstab->entries) {
       if (e.target != target || !e.spec) continue;
       auto hits = resolve_spec(*e.spec, devices);
+      if (e.target == "/" && kernel_root &&
+          (hits.empty() || (!md_device_in(hits) && member_in(hits))))
+        hits = resolve_spec(*kernel_root, devices);
       if (hits.empty()) continue;
       Placement p{target, std::nullopt, "", ""};
       const DeviceFacts* md = md_device_in(hits);
@@ -289,7 +320,8 @@ std::string fstab_root(const MountFacts& m, const std::vector<DeviceFacts>& devi
     if (e.target != "/" || !e.spec) continue;
     auto hits = resolve_spec(*e.spec, devices);
     if (const DeviceFacts* md = md_device_in(hits)) return md->devnode;
-    if (!hits.empty()) return hits.front()->devnode;
+    // A raw member is fstab's own finding, and no root= should follow it.
+    if (!hits.empty() && !member_in(hits)) return hits.front()->devnode;
   }
   return {};
 }
@@ -377,11 +409,11 @@ CheckReport run_check(const System& live, const System& target, const CheckOptio
     if (mounts.fstab) r.looked_at["fstab"] = paths::kFstab;
   }
 
-  auto vital = vital_placements(mounts, devices, arrays, disk_of);
+  GrubFacts grub = read_grub_facts(live, target, separate_boot(mounts));
+  auto vital = vital_placements(mounts, devices, arrays, disk_of, kernel_root_spec(grub, devices));
   std::vector<std::string> vital_arrays;
   for (const Placement& p : vital)
     if (p.array) vital_arrays.push_back(p.array->devname);
-  GrubFacts grub = read_grub_facts(live, target, separate_boot(mounts));
   if (wanted("grub")) {
     GrubContext ctx;
     ctx.devices = devices;

@@ -157,7 +157,7 @@ std::vector<SurviveRow> survive_one_disk(const SurviveInput& in) {
 std::vector<std::string> machine_wide_blockers(const Findings& findings) {
   std::vector<std::string> ids;
   for (const Finding& f : findings.items) {
-    if (f.severity != Finding::Severity::error) continue;
+    if (f.severity != Finding::Severity::error || f.spares_boot) continue;
     bool whole_machine = f.area == "mdadm.conf" || f.area == "fstab" || f.area == "grub" ||
                          f.area == "initrd" || f.id == "array-inactive" ||
                          f.id == "device-unreadable";

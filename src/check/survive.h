@@ -68,7 +68,8 @@ SurviveRow with_every_disk(const SurviveInput& in);
 // The error findings that stop every boot, from any disk: those of the areas
 // the whole machine boots through (mdadm.conf, fstab, grub, initrd) and an
 // inactive array. Per-disk and per-member matters (boot code, degraded or
-// rebuilding arrays) are judged row by row instead.
+// rebuilding arrays) are judged row by row instead. An error the boot goes
+// past (Finding::spares_boot: a swap, fstab's / under systemd) stops none.
 std::vector<std::string> machine_wide_blockers(const Findings& findings);
 void apply_blockers(std::vector<SurviveRow>& rows, const std::vector<std::string>& blockers);
 void apply_blockers(SurviveRow& row, const std::vector<std::string>& blockers);

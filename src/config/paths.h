@@ -18,6 +18,10 @@ inline constexpr const char* kFstab = "/etc/fstab";
 inline constexpr const char* kMtab = "/etc/mtab";
 inline constexpr const char* kHostname = "/etc/hostname";
 inline constexpr const char* kResumeConf = "/etc/initramfs-tools/conf.d/resume";
+// The init the kernel and the initrd start (no init= given: the kernel's
+// init/main.c tries /sbin/init first, as initramfs-tools' init does);
+// systemd-sysv makes it a link to systemd.
+inline constexpr const char* kInit = "/sbin/init";
 
 // GRUB 2 (Debian's grub/, Fedora's grub2/), then GRUB legacy (menu.lst, or
 // Red Hat's grub.conf) with its saved default; BLS entries for blscfg.

@@ -124,3 +124,63 @@ TEST_CASE("plain mounts: a required mount on one disk's partition and what excus
   d.back().fs = fs("vfat", "6D64-0001");
   CHECK(targets(root + "UUID=6D64-0001 /boot/efi vfat umask=0077 0 1\n").empty());
 }
+
+// Which fstab errors stop a boot (tests/machines, fstab-old-root on
+// uefi-gpt: / and swap by gone UUIDs, and / came up on the array).
+TEST_CASE("fstab errors the boot goes past: swap always and / under systemd only",
+          "[check-fstab][survive]") {
+  auto spared = [](const std::string& fstab, bool systemd) {
+    MountFacts m;
+    m.systemd = systemd;
+    m.fstab = parse_fstab("/etc/fstab", fstab);
+    m.proc_mounts = parse_mounts("/proc/mounts", "/dev/md0 / ext3 rw 0 0\n");
+    Findings f;
+    check_fstab(m, howto_machine(), f);
+    std::vector<std::string> out;
+    for (const Finding& x : f.items) out.push_back(x.id + (x.spares_boot ? " spares" : " stops"));
+    return out;
+  };
+  const std::string root_on_member = "/dev/hdb1 / ext3 defaults 0 1\n";
+  CHECK(spared(root_on_member, true) ==
+        std::vector<std::string>{"fstab-raw-member spares", "fstab-differs-from-mounted spares"});
+  CHECK(spared(root_on_member, false) ==
+        std::vector<std::string>{"fstab-raw-member stops", "fstab-differs-from-mounted stops"});
+  // swap: under any init; any other mount point stops the boot even under
+  // systemd (local-fs.target), /usr too (initramfs-tools mounts it).
+  CHECK(spared("/dev/hdb1 none swap sw 0 0\n", false) ==
+        std::vector<std::string>{"fstab-raw-member spares"});
+  CHECK(spared("/dev/hdb1 /var ext3 defaults 0 2\n", true) ==
+        std::vector<std::string>{"fstab-raw-member stops"});
+  CHECK(spared("/dev/hdb1 /usr ext3 defaults 0 2\n", true) ==
+        std::vector<std::string>{"fstab-raw-member stops"});
+  CHECK(spared("/dev/sdz9 / ext3 defaults 0 1\n", true) ==
+        std::vector<std::string>{"fstab-unresolved spares"});
+  CHECK(spared("/dev/sdz9 / ext3 defaults 0 1\n", false) ==
+        std::vector<std::string>{"fstab-unresolved stops"});
+}
+
+TEST_CASE("a raw member's fix names the array mounted there now or one of the line's type",
+          "[check-fstab]") {
+  auto fix = [](const std::string& fstab, const std::string& mounts) {
+    MountFacts m;
+    m.fstab = parse_fstab("/etc/fstab", fstab);
+    if (!mounts.empty()) m.proc_mounts = parse_mounts("/proc/mounts", mounts);
+    Findings f;
+    check_fstab(m, howto_machine(), f);
+    REQUIRE(!f.items.empty());
+    CHECK(f.items.front().id == "fstab-raw-member");
+    return f.items.front().fix;
+  };
+  // hdb1's own array holds ext3: right for an ext3 line.
+  CHECK(fix("/dev/hdb1 /srv ext3 defaults 0 2\n", "") ==
+        "replace `/dev/hdb1` with `UUID=bbbbbbbb-0000-0000-0000-000000000002` on line 1");
+  // Not for a swap line: no array of swap is known, so none is named.
+  CHECK(fix("/dev/hdb1 none swap sw 0 0\n", "") ==
+        "replace `/dev/hdb1` on line 1 with the UUID of the swap file system on an array "
+        "(`blkid` on the md device)");
+  CHECK(fix("/dev/hdb1 /srv xfs defaults 0 2\n", "").find("with the UUID of the xfs") !=
+        std::string::npos);
+  // An ext4 line: md0 holds ext3, so only what runs on / now names it.
+  CHECK(fix("/dev/hdb1 / ext4 defaults 0 1\n", "/dev/md0 / ext3 rw 0 0\n") ==
+        "replace `/dev/hdb1` with `UUID=bbbbbbbb-0000-0000-0000-000000000002` on line 1");
+}

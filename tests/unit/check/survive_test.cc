@@ -199,3 +199,30 @@ TEST_CASE("a required mount on the lost disk's plain partition stops the boot", 
   // The machine with every disk attached mounts it: no problem there.
   CHECK(with_every_disk(in).boots());
 }
+
+TEST_CASE(
+    "machine-wide blockers: errors of the areas every boot goes through, not those it goes past",
+    "[survive]") {
+  Findings f;
+  f.add({"fstab-raw-member", Finding::Severity::error, "fstab", "/etc/fstab:1", "", "", ""});
+  f.add({"fstab-raw-member", Finding::Severity::error, "fstab", "/etc/fstab:2", "", "", ""});
+  f.add({"fstab-unresolved", Finding::Severity::warning, "fstab", "/etc/fstab:3", "", "", ""});
+  f.add({"grub-root-raw-member", Finding::Severity::error, "grub", "grub.cfg:9", "", "", ""});
+  f.add({"boot-code-missing", Finding::Severity::error, "boot code", "/dev/sdb", "", "", ""});
+  f.add({"array-degraded", Finding::Severity::error, "arrays", "/dev/md0", "", "", ""});
+  f.add({"array-inactive", Finding::Severity::error, "arrays", "/dev/md1", "", "", ""});
+  // Each id once, in the order found; warnings and per-disk matters left out.
+  CHECK(machine_wide_blockers(f) ==
+        std::vector<std::string>{"fstab-raw-member", "grub-root-raw-member", "array-inactive"});
+  // A swap by a gone UUID, fstab's / under systemd: errors the boot goes past.
+  Finding swap{"fstab-raw-member", Finding::Severity::error, "fstab", "/etc/fstab:4", "", "", ""};
+  swap.spares_boot = true;
+  Findings only_spared;
+  only_spared.add(swap);
+  CHECK(machine_wide_blockers(only_spared).empty());
+  f.items[0].spares_boot = true;  // the other line still stops it
+  CHECK(machine_wide_blockers(f).front() == "fstab-raw-member");
+  f.items[1].spares_boot = true;
+  CHECK(machine_wide_blockers(f) ==
+        std::vector<std::string>{"grub-root-raw-member", "array-inactive"});
+}
