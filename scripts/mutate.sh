@@ -144,12 +144,15 @@ m spared-swap src/check/fstab.cc \
   '  if (e.fstype == "swp") return "the boot goes on without this swap space";' \
   'fstab: a swap by a gone UUID is taken as stopping the boot'
 m spared-root-any-init src/check/fstab.cc \
-  '  if (e.target == "/" && systemd)' '  if (e.target == "/")' \
+  '  if (e.target == "/" && systemd)' '  if (e.target == "/" && (systemd || true))' \
   'fstab: / by a gone UUID spares the boot under any init, not only systemd'
+m spared-any-line-systemd src/check/fstab.cc \
+  '  if (e.target == "/" && systemd)' '  if (e.target == "/" || systemd)' \
+  'fstab: under systemd every line is taken as one the boot goes past (/var too)'
 m init-systemd-detection src/check/run.cc \
   '    m.systemd = t.size() >= 8 && t.compare(t.size() - 8, 8, "/systemd") == 0;' \
-  '    m.systemd = false;' \
-  'check: /sbin/init linked to systemd is not seen'
+  '    m.systemd = t.size() >= 8 && t.compare(t.size() - 8, 8, "/systemd") != 0;' \
+  'check: /sbin/init linked to systemd is not seen (and any other init is)'
 m root-placed-by-kernel src/check/run.cc \
   '        hits = resolve_spec(*kernel_root, devices);' '        hits = {};' \
   'check: fstab naming / on a raw member leaves / unplaced instead of at root='
