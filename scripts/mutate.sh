@@ -167,6 +167,10 @@ m raw-member-fix-type src/check/fstab.cc \
 m raw-member-fix-mounted src/check/fstab.cc \
   '      if (m.target == e.target && m.spec)' '      if (m.target != e.target && m.spec)' \
   'fstab: a raw member'"'"'s fix ignores what is mounted on the line'"'"'s target now'
+m survive-ok-past-blockers src/check/format.cc \
+  '  return r.every_disk && !r.every_disk->blocked_by.empty();' \
+  '  return r.every_disk && r.every_disk->blocked_by.empty();' \
+  'check: "survive one disk: ok" printed though errors of other areas stop every boot'
 m every-disk-signature src/check/survive.cc \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \

@@ -94,6 +94,12 @@ assert not ("will boot, from either disk" in r["verdict"] and not all(d["boots"]
 ' "$(basename "$t")" && ok || bad "$(basename "$t"): a row says boots past a machine-wide error"
 done
 
+# 13. "survive one disk: ok" only where a boot is not stopped by other errors.
+run check --sysroot "$systems/grub-raw-member" | grep -q "^survive one disk: no disk's loss adds a problem (.*), but every boot stops" &&
+  ! run check --sysroot "$systems/grub-raw-member" | grep -q '^survive one disk: ok' &&
+  run check --sysroot "$systems/healthy-bios-mbr" | grep -q '^survive one disk: ok (/dev/sda, /dev/sdb)$' &&
+  ok || bad "survive one disk says ok past errors that stop every boot, or not on a healthy machine"
+
 # 12. fstab's / and swap by gone UUIDs on a systemd machine (tests/machines,
 # fstab-old-root on uefi-gpt, where the machine came up on md0 with both
 # disks and with sda alone, and sda's ESP line stopped sdb alone): errors
