@@ -32,7 +32,8 @@
 # kept and restored with the disks. Each boot of truth and of a mistake's
 # three boots gets a fresh copy of the variables its state was left with,
 # as each gets a fresh copy of the disks. A mistake whose header says
-# `# Firmware: bios` (or uefi) is made only on layouts of that firmware.
+# `# Firmware: bios` (or uefi) is made only on layouts of that firmware,
+# one whose header says `# Layout: NAME...` only on those layouts.
 #
 #   tests/machines/migrate.sh [--layout NAME (howto)] [--from STAGE] [--to STAGE]
 #       [--mistake NAME[:VARIANT]]... [--metadata VERSION]
@@ -255,7 +256,7 @@ truth_label() {
 # mistake_runs: "NAME VARIANT" lines, one per mistake and variant to make
 # (--mistake, or every mistakes/NAME.sh in each variant its header names).
 mistake_runs() {
-  local f name vs v sel pick fws
+  local f name vs v sel pick fws lays
   for f in "$MC_DIR"/mistakes/*.sh; do
     name=$(basename "$f" .sh)
     [[ $name != job ]] || continue
@@ -266,6 +267,9 @@ mistake_runs() {
     # UEFI's); none: every firmware.
     fws=$(sed -n 's/^# Firmware: *//p' "$f")
     if [[ -n $fws && " $fws " != *" $firmware "* ]]; then continue; fi
+    # `# Layout: howto`: a mistake that names the layout's devices.
+    lays=$(sed -n 's/^# Layout: *//p' "$f")
+    if [[ -n $lays && " $lays " != *" $layout "* ]]; then continue; fi
     for v in $vs; do
       pick=$((${#only[@]} == 0))
       for sel in "${only[@]}"; do
@@ -289,6 +293,10 @@ mistake() {
   # the binary of the .deb the machine installed.
   local in=$work/$label-in
   rm -rf "$in" && mkdir -p "$in"
+  # Every mistake's script beside it: one mistake may be two others made
+  # together (howto-disaster.sh).
+  local s
+  for s in "$MC_DIR"/mistakes/*.sh; do [[ $s == */job.sh ]] || cp "$s" "$in/"; done
   cp "$MC_DIR/mistakes/$name.sh" "$in/mistake.sh"
   echo "$variant" >"$in/variant.txt"
   cp "$work/before-disk.first-mib" "$work/plan/job/before-grub.cfg" "$work/plan/job/before-fstab" "$in/"
