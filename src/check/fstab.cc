@@ -112,16 +112,23 @@ void plain_while_raid_exists(const Fstab& f, const FstabEntry& e, const DeviceFa
 // checks the device that is mounted, so no boot waits for what this line
 // names. Both seen on a real machine (tests/machines, mistake
 // fstab-old-root on uefi-gpt: a swap and / by gone UUIDs, root on md0).
+// The returned text is the finding's whole "why": the rule's own (the
+// boot stops, the next boot mounts it) would not be true of such a line.
 std::string boot_goes_on(const FstabEntry& e, bool systemd) {
-  if (e.fstype == "swap") return "the boot goes on without this swap space";
+  if (e.fstype == "swap")
+    return "The boot goes on without this swap space (swap.target fails, nothing waits for "
+           "it), but the machine runs without it, and a swap line that names a member would "
+           "write to one half of a mirror whenever the array is not running.";
   if (e.target == "/" && systemd)
-    return "systemd keeps the / that the initrd mounted from the kernel's root= and waits for "
-           "no device of this line";
+    return "The boot goes on: systemd keeps the / that the initrd mounted from the kernel's "
+           "root= and waits for no device of this line. The line is still wrong: "
+           "systemd-remount-fs applies its options, and fsck, other inits and every tool that "
+           "reads fstab for / are misled.";
   return "";
 }
 
 // The errors added since `first` about line `e`: marked as sparing the
-// boot where boot_goes_on says so, and saying why.
+// boot where boot_goes_on says so, with its why.
 void mark_spared(const FstabEntry& e, bool systemd, Findings& out, size_t first) {
   std::string why = boot_goes_on(e, systemd);
   if (why.empty()) return;
@@ -129,7 +136,7 @@ void mark_spared(const FstabEntry& e, bool systemd, Findings& out, size_t first)
     Finding& f = out.items[i];
     if (f.severity != Finding::Severity::error) continue;
     f.spares_boot = true;
-    f.why += " This boot still goes on (" + why + "), but the line is wrong all the same.";
+    f.why = why;
   }
 }
 
