@@ -319,7 +319,7 @@ variant fstab-problems "fstab: / on a raw member (/dev/sda1 of a 1.0 mirror), /s
 error fstab-array-uuid
 error fstab-differs-from-mounted
 error fstab-raw-member
-warning fstab-unresolved
+error fstab-unresolved
 warning mtab-not-proc
 EOF
 

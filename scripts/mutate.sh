@@ -170,6 +170,14 @@ m survive-ok-past-blockers src/check/format.cc \
   '  return r.every_disk && !r.every_disk->blocked_by.empty();' \
   '  return r.every_disk && r.every_disk->blocked_by.empty();' \
   'check: "survive one disk: ok" printed though errors of other areas stop every boot'
+m unresolved-required-warning src/check/fstab.cc \
+  '                                                   : Finding::Severity::error;' \
+  '                                                   : Finding::Severity::warning;' \
+  'fstab: a required mount of a device that is not there is only a warning (the table says boots)'
+m unresolved-netdev-error src/check/fstab.cc \
+  '  bool fails_alone = e.fstype == "swap" || e.has_option("_netdev");' \
+  '  bool fails_alone = e.fstype == "swap";' \
+  'fstab: a _netdev mount that is not there is taken as stopping the boot'
 m every-disk-signature src/check/survive.cc \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : d.code->bios.signature;' \
   'return mode == BootMode::uefi ? !d.code->uefi.empty() : true;' \

@@ -73,16 +73,31 @@ void unresolved(const Fstab& f, const FstabEntry& e, const std::vector<DeviceFac
                     : "use the filesystem's UUID (`blkid` on the md device)"});
         return;
       }
-  bool nofail = e.has_option("nofail") || e.has_option("noauto");
-  out.add({"fstab-unresolved",
-           vital(e.target) ? Finding::Severity::error
-           : nofail        ? Finding::Severity::info
-                           : Finding::Severity::warning,
-           kArea, at(f, e), e.source + " (" + e.target + ") matches no block device",
-           vital(e.target) ? "The boot stops waiting for " + e.source + "."
-                           : "systemd waits for it and then drops to the emergency shell"
-                             " (unless nofail).",
-           "point line " + std::to_string(e.line) + " at an existing device (`blkid` lists them)"});
+  // What the boot does without the device decides the severity: a
+  // required local mount stops it (systemd waits for the device, then
+  // local-fs.target fails: emergency mode), so that is an error, not a
+  // warning the survive table would walk past; swap and _netdev mounts
+  // (remote-fs.target) only fail themselves; nofail, noauto and an
+  // automount wait for nothing.
+  bool waits_for_nothing =
+      e.has_option("nofail") || e.has_option("noauto") || e.has_option("x-systemd.automount");
+  bool fails_alone = e.fstype == "swap" || e.has_option("_netdev");
+  Finding::Severity severity = vital(e.target)     ? Finding::Severity::error
+                               : waits_for_nothing ? Finding::Severity::info
+                               : fails_alone       ? Finding::Severity::warning
+                                                   : Finding::Severity::error;
+  std::string why =
+      vital(e.target)     ? "The boot stops waiting for " + e.source + "."
+      : waits_for_nothing ? "Nothing waits for it at boot (nofail, noauto or an automount)."
+      : fails_alone       ? "The boot goes on without it, after systemd waits for the device."
+                          : "systemd waits for the device, then local-fs.target fails and the boot "
+                            "stops in emergency mode, unless the device is attached at boot.";
+  out.add({"fstab-unresolved", severity, kArea, at(f, e),
+           e.source + " (" + e.target + ") matches no block device", why,
+           waits_for_nothing ? ""
+                             : "point line " + std::to_string(e.line) +
+                                   " at an existing device (`blkid` lists them), or add nofail to "
+                                   "its options if the device is not always attached"});
 }
 
 // The how-to's half-done migration: / still on the old plain partition

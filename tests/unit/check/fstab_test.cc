@@ -184,3 +184,23 @@ TEST_CASE("a raw member's fix names the array mounted there now or one of the li
   CHECK(fix("/dev/hdb1 / ext4 defaults 0 1\n", "/dev/md0 / ext3 rw 0 0\n") ==
         "replace `/dev/hdb1` with `UUID=bbbbbbbb-0000-0000-0000-000000000002` on line 1");
 }
+
+TEST_CASE("an unresolved line: its severity is what the boot does without the device",
+          "[check-fstab]") {
+  auto severity = [](const std::string& fstab) {
+    MountFacts m;
+    m.fstab = parse_fstab("/etc/fstab", fstab);
+    Findings f;
+    check_fstab(m, howto_machine(), f);
+    REQUIRE(f.items.size() == 1);
+    CHECK(f.items.front().id == "fstab-unresolved");
+    return std::string(to_string(f.items.front().severity));
+  };
+  CHECK(severity("/dev/sdz9 /boot ext4 defaults 0 2\n") == "error");
+  CHECK(severity("/dev/sdz9 /data ext4 defaults 0 2\n") == "error");  // emergency mode
+  CHECK(severity("/dev/sdz9 none swap sw 0 0\n") == "warning");
+  CHECK(severity("/dev/sdz9 /iscsi ext4 _netdev 0 0\n") == "warning");
+  CHECK(severity("/dev/sdz9 /backup ext4 nofail 0 2\n") == "info");
+  CHECK(severity("/dev/sdz9 /backup ext4 noauto 0 0\n") == "info");
+  CHECK(severity("/dev/sdz9 /backup ext4 x-systemd.automount 0 0\n") == "info");
+}
