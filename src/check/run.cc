@@ -94,6 +94,12 @@ MountFacts mount_facts(const System& live, const System& target) {
   return m;
 }
 
+// Nothing a boot mounts: no device, or a raw member without its array
+// (a 1.0 member shows the array's file system too: the array wins).
+bool no_mountable(const std::vector<const DeviceFacts*>& hits) {
+  return hits.empty() || (!md_device_in(hits) && member_in(hits));
+}
+
 // The device the kernel's root= of GRUB's default entry names, when it is
 // an array or a plain file system (a raw member or nothing: grub's own
 // findings say so, and it places nothing).
@@ -105,7 +111,7 @@ std::optional<RootSpec> kernel_root_spec(const GrubFacts& grub,
   auto spec = parse_root_spec(*root);
   if (!spec) return std::nullopt;
   auto hits = resolve_spec(*spec, devices);
-  if (hits.empty() || (!md_device_in(hits) && member_in(hits))) return std::nullopt;
+  if (no_mountable(hits)) return std::nullopt;
   return *spec;
 }
 
@@ -125,8 +131,7 @@ std::vector<Placement> vital_placements(const MountFacts& m,
     for (const FstabEntry& e : m.fstab->entries) {
       if (e.target != target || !e.spec) continue;
       auto hits = resolve_spec(*e.spec, devices);
-      if (e.target == "/" && kernel_root &&
-          (hits.empty() || (!md_device_in(hits) && member_in(hits))))
+      if (e.target == "/" && kernel_root && no_mountable(hits))
         hits = resolve_spec(*kernel_root, devices);
       if (hits.empty()) continue;
       Placement p{target, std::nullopt, "", ""};
